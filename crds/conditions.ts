@@ -1,0 +1,43 @@
+// Condition types and reasons of a DebugSession, in one place so that users
+// can rely on them with `kubectl wait --for=condition=<Type>`.
+
+export const ConditionType = {
+  /** Operator: the target pod is resolved and an agent on its node is assigned. */
+  Assigned: 'Assigned',
+  /** Agent: the debug container runs and the attach endpoint accepts clients. */
+  Ready: 'Ready',
+  /** Operator: the session has ended; the reason says how. */
+  Finished: 'Finished',
+} as const;
+
+export const Reason = {
+  // Waiting
+  PodNotScheduled: 'PodNotScheduled',
+  AgentUnavailable: 'AgentUnavailable',
+  WaitingForAgent: 'WaitingForAgent',
+  Starting: 'Starting',
+  // Progress
+  AgentAssigned: 'AgentAssigned',
+  ContainerRunning: 'ContainerRunning',
+  // Bad target, each ends the session as Failed
+  PodNotFound: 'PodNotFound',
+  NoMatchingPod: 'NoMatchingPod',
+  ContainerNotFound: 'ContainerNotFound',
+  PodFinished: 'PodFinished',
+  ContainerNotRunning: 'ContainerNotRunning',
+  UnsupportedRuntime: 'UnsupportedRuntime',
+  InvalidSpec: 'InvalidSpec',
+  // Endings
+  Completed: 'Completed',
+  NonZeroExitCode: 'NonZeroExitCode',
+  DeadlineExceeded: 'DeadlineExceeded',
+  IdleTimeout: 'IdleTimeout',
+  AgentLost: 'AgentLost',
+  TargetGone: 'TargetGone',
+  ImagePullFailed: 'ImagePullFailed',
+  ContainerFailed: 'ContainerFailed',
+  Deleted: 'Deleted',
+} as const;
+
+export type ConditionTypeName = (typeof ConditionType)[keyof typeof ConditionType];
+export type ReasonName = (typeof Reason)[keyof typeof Reason];
