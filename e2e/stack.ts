@@ -1,0 +1,70 @@
+// Starts the operator and the node agent as plain processes against the local
+// cluster, each with its own log under .cluster/logs/, for one e2e test file.
+// Each file scopes them to its own namespace, so files never see each other's
+// sessions, and stops them in its `after` hook.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from './prepare.ts';
+
+export const NODE_NAME = '127.0.0.1';
+
+export interface Program {
+  process: ChildProcess;
+  logFile: string;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+function start(name: string, bundle: string, args: string[]): Program {
+  const logDir = resolve(REPO_ROOT, '.cluster/logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = resolve(logDir, `${name}.log`);
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, ['--enable-source-maps', resolve(REPO_ROOT, 'dist', bundle), ...args], {
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'debug' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(out, { end: false });
+  child.stderr!.pipe(out, { end: false });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return {
+    process: child,
+    logFile,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export interface Scope {
+  /** Namespace(s) the programs watch: the test file's own. */
+  namespaces: string[];
+  /** Where agents put their Leases and the operator looks for them. */
+  leaseNamespace: string;
+}
+
+export function startOperator(scope: Scope, extra: string[] = [], name = 'e2e-operator'): Program {
+  return start(name, 'operator.mjs', [
+    '--namespaces', scope.namespaces.join(','),
+    '--lease-namespace', scope.leaseNamespace,
+    '--health-addr', '127.0.0.1:0',
+    '--metrics-addr', '127.0.0.1:0',
+    ...extra,
+  ]);
+}
+
+export function startAgent(scope: Scope & { port: number; stateDir: string }, extra: string[] = [], name = 'e2e-agent'): Program {
+  return start(name, 'node-agent.mjs', [
+    '--node-name', NODE_NAME,
+    '--namespaces', scope.namespaces.join(','),
+    '--lease-namespace', scope.leaseNamespace,
+    '--listen', `127.0.0.1:${scope.port}`,
+    '--state-dir', scope.stateDir,
+    ...extra,
+  ]);
+}
