@@ -1,0 +1,13 @@
+// How an agent's registration Lease is named and what it carries, shared by
+// the agent (writer) and the operator (reader).
+
+import { GROUP, NODE_LABEL } from '../crds/types.ts';
+
+export const AGENT_ENDPOINT_ANNOTATION = `${GROUP}/endpoint`;
+export const AGENT_LEASE_LABEL = NODE_LABEL;
+export const AGENT_LEASE_DURATION_SECONDS = 30;
+export const AGENT_LEASE_RENEW_MS = 10_000;
+
+export const agentLeaseName = (node: string) => `kubectl-debug-agent.${node}`;
+
+export const leasesPath = (namespace: string) => `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;

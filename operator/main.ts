@@ -1,0 +1,96 @@
+// The operator process: wires the caches, the work queue, the reconciler,
+// leader election and the HTTP endpoints. The only file with side effects.
+
+import { createHash } from 'node:crypto';
+import { NODE_LABEL, type DebugSession } from '../crds/types.ts';
+import { leasesPath } from '../kube/agent-lease.ts';
+import { KubeClient } from '../kube/client.ts';
+import { InformerSet } from '../kube/informer-set.ts';
+import { loadCredentials } from '../kube/kubeconfig.ts';
+import type { Lease, Pod } from '../kube/objects.ts';
+import { sessionsPath } from '../kube/sessions.ts';
+import { createLogger } from '../log/logger.ts';
+import { EventRecorder } from './events.ts';
+import { boundPort, serve } from './http-endpoints.ts';
+import { LeaderElector } from './leader-election.ts';
+import { createMetrics } from './metrics.ts';
+import { parseOptions } from './options.ts';
+import { FIELD_MANAGER, SessionReconciler } from './reconciler.ts';
+import { WorkQueue } from './workqueue.ts';
+
+const log = createLogger({ program: 'operator' });
+let opts;
+try {
+  opts = parseOptions(process.argv.slice(2));
+} catch (err) {
+  log.error({ err }, 'Refused options');
+  process.exit(2);
+}
+const kube = new KubeClient(loadCredentials({ kubeconfig: opts.kubeconfig }));
+
+const onError = (what: string) => (err: unknown) => log.warn({ what, err }, 'Restarted watch after error');
+const sessions = new InformerSet<DebugSession>(kube, opts.namespaces, sessionsPath, { resyncMs: opts.resyncMs, onError: onError('debugsessions') });
+const pods = new InformerSet<Pod>(kube, opts.namespaces, (ns) => (ns ? `/api/v1/namespaces/${ns}/pods` : '/api/v1/pods'), { onError: onError('pods') });
+const leases = new InformerSet<Lease>(kube, [opts.leaseNamespace], (ns) => leasesPath(ns!), { labelSelector: NODE_LABEL, onError: onError('leases') });
+
+const reconciler = new SessionReconciler({
+  kube, sessions, pods, leases, leaseNamespace: opts.leaseNamespace, limits: opts.limits,
+  clock: () => new Date(), events: new EventRecorder(kube, FIELD_MANAGER, log), log,
+});
+const metrics = createMetrics(() => sessions.list(), () => queue.depth);
+const queue = new WorkQueue((key) => reconciler.reconcile(key), {
+  concurrency: opts.concurrency,
+  onError: (key, err, retryInMs) => {
+    metrics.reconcileErrors.inc();
+    log.warn({ session: key, err, retryInMs }, 'Failed to reconcile session');
+  },
+  onDone: (_key, ms, failed) => metrics.reconcileDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000),
+});
+
+// Pods and agent Leases matter only through the sessions that refer to them:
+// any change to one re-examines the unfinished sessions it may affect.
+const unfinished = (filter: (s: DebugSession) => boolean) =>
+  sessions.list().filter((s) => !['Succeeded', 'Failed'].includes(s.status?.phase ?? '') || s.metadata.deletionTimestamp).filter(filter);
+const enqueue = (s: DebugSession) => queue.add(`${s.metadata.namespace}/${s.metadata.name}`);
+sessions.onChange((key) => queue.add(key));
+pods.onChange((key) => unfinished((s) => key.startsWith(`${s.metadata.namespace}/`)).forEach(enqueue));
+leases.onChange(() => unfinished(() => true).forEach(enqueue));
+
+let started = false;
+const start = async () => {
+  sessions.start();
+  pods.start();
+  leases.start();
+  await Promise.all([sessions.hasSynced(), pods.hasSynced(), leases.hasSynced()]);
+  started = true;
+  log.info({ namespaces: opts.namespaces.length ? opts.namespaces : 'all', sessions: sessions.list().length }, 'Started reconciling');
+};
+
+const health = await serve(opts.healthAddr, {
+  '/healthz': async () => ({ status: 200, body: 'ok\n' }),
+  // A standby replica is ready: it is healthy and waiting for the lease.
+  '/readyz': async () => (started || (opts.leaderElect && !elector?.isLeader) ? { status: 200, body: 'ok\n' } : { status: 503, body: 'caches not synced\n' }),
+});
+const metricsServer = await serve(opts.metricsAddr, {
+  '/metrics': async () => ({ status: 200, body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
+});
+log.info({ health: boundPort(health), metrics: boundPort(metricsServer), identity: opts.identity }, 'Started operator');
+
+let elector: LeaderElector | undefined;
+if (opts.leaderElect) {
+  // One election per set of watched namespaces, so scoped operators (tests, tenants) do not block each other.
+  const scope = createHash('sha256').update(opts.namespaces.join(',')).digest('hex').slice(0, 10);
+  elector = new LeaderElector(kube, { namespace: opts.leaderElectionNamespace, name: `kubectl-debug-operator-${scope}`, identity: opts.identity }, log);
+  elector.run(() => void start(), () => process.exit(1));
+} else {
+  void start();
+}
+
+const shutdown = (signal: string) => {
+  log.info({ signal }, 'Stopped operator');
+  queue.stop();
+  elector?.stop();
+  process.exit(0);
+};
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
