@@ -10,6 +10,8 @@ type Run = (cmd: string, args: string[]) => Promise<number>;
 
 export async function prepareE2E(run: Run): Promise<Record<string, string> | undefined> {
   if ((await run('bash', [resolve(REPO_ROOT, 'e2e/cluster/up.sh')])) !== 0) return undefined;
+  // The e2e suite runs the programs as users do: from their bundles.
+  if ((await run(process.execPath, [resolve(REPO_ROOT, 'scripts/build.mjs')])) !== 0) return undefined;
   const binDir = execFileSync('bash', [resolve(REPO_ROOT, 'e2e/cluster/build.sh')], { encoding: 'utf8' }).trim();
   const env = {
     KUBECONFIG: resolve(REPO_ROOT, '.cluster/kubeconfig'),
