@@ -8,16 +8,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as yaml from 'js-yaml';
 import { REPO_ROOT } from './prepare.ts';
-import { createNamespace, deleteNamespace, kubectl, kubectlOk } from './kubectl.ts';
+import { createNamespace, deleteNamespace, kubectl, kubectlOk, logged } from './kubectl.ts';
 
 const crd = suite<{ ns: string }>('DebugSession CRD on the real API server', { ns: '' });
 
-crd.before(async (ctx) => {
+crd.before(logged('crd setup', async (ctx) => {
   ctx.ns = await createNamespace('e2e-crd');
-});
-crd.after(async (ctx) => {
+}));
+crd.after(logged('crd clean-up', async (ctx) => {
   await deleteNamespace(ctx.ns);
-});
+}));
 
 const session = (spec: unknown, name = 'bad') =>
   yaml.dump({ apiVersion: 'debug.kubectl-debug.dev/v1alpha1', kind: 'DebugSession', metadata: { name }, spec });

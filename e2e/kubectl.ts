@@ -60,3 +60,15 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
 export function kubeClient(): KubeClient {
   return new KubeClient(loadCredentials());
 }
+
+/** uvu fails a suite whose hook throws without saying why; this says why. */
+export function logged<C>(name: string, hook: (ctx: C) => Promise<void>): (ctx: C) => Promise<void> {
+  return async (ctx) => {
+    try {
+      await hook(ctx);
+    } catch (err) {
+      console.error(`\n${name} failed:`, err);
+      throw err;
+    }
+  };
+}

@@ -11,7 +11,7 @@ import { AGENT_ENDPOINT_ANNOTATION, agentLeaseName, leasesPath } from '../kube/a
 import { isNotFound, type KubeClient } from '../kube/client.ts';
 import { getSession } from '../kube/sessions.ts';
 import { micro } from '../operator/leader-election.ts';
-import { createNamespace, deleteNamespace, kubeClient, kubectlOk, waitFor } from './kubectl.ts';
+import { createNamespace, deleteNamespace, kubeClient, kubectlOk, logged, waitFor } from './kubectl.ts';
 import { NODE_NAME, startOperator, type Program } from './stack.ts';
 
 interface Ctx { ns: string; kube: KubeClient; operator?: Program; heartbeat?: NodeJS.Timeout }
@@ -66,7 +66,7 @@ async function heartbeat(ctx: Ctx, durationSeconds = 6): Promise<void> {
   ctx.heartbeat = setInterval(() => void renew().catch(() => {}), 1000);
 }
 
-op.before(async (ctx) => {
+op.before(logged('operator setup', async (ctx) => {
   ctx.ns = await createNamespace('e2e-operator');
   ctx.kube = kubeClient();
   await kubectlOk(['-n', ctx.ns, 'create', '-f', '-'], pod('web', { nodeName: NODE_NAME, containers: [{ name: 'httpd', image: BUSYBOX, command: ['busybox', 'httpd', '-f', '-p', '127.0.0.1:8080'] }, { name: 'sidecar', image: BUSYBOX, command: ['sleep', '3600'] }] }));
@@ -76,9 +76,9 @@ op.before(async (ctx) => {
   await kubectlOk(['-n', ctx.ns, 'wait', '--for=condition=Ready', 'pod/web', '--timeout=60s']);
   await kubectlOk(['-n', ctx.ns, 'wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/done', '--timeout=60s']);
   ctx.operator = startOperator({ namespaces: [ctx.ns], leaseNamespace: ctx.ns }, FAST);
-});
+}));
 
-op.after(async (ctx) => {
+op.after(logged('operator clean-up', async (ctx) => {
   clearInterval(ctx.heartbeat);
   await ctx.operator?.stop();
   await kubectlOk(['-n', ctx.ns, 'delete', 'dbg', '--all', '--wait=false']).catch(() => {});
@@ -86,7 +86,7 @@ op.after(async (ctx) => {
   const list = await ctx.kube.request('GET', `/apis/debug.kubectl-debug.dev/v1alpha1/namespaces/${ctx.ns}/debugsessions`);
   for (const s of list.items) await kubectlOk(['-n', ctx.ns, 'patch', 'dbg', s.metadata.name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']).catch(() => {});
   await deleteNamespace(ctx.ns);
-});
+}));
 
 op('no healthy agent on the node: the session waits, then fails as AgentUnavailable', async (ctx) => {
   await createSession(ctx, 'no-agent', { target: { pod: 'web' } });
