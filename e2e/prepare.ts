@@ -10,6 +10,9 @@ type Run = (cmd: string, args: string[]) => Promise<number>;
 
 export async function prepareE2E(run: Run): Promise<Record<string, string> | undefined> {
   if ((await run('bash', [resolve(REPO_ROOT, 'e2e/cluster/up.sh')])) !== 0) return undefined;
+  // The demo's operator and agent watch every namespace and would act on the
+  // tests' sessions too; each test file runs its own, scoped to its namespace.
+  await run('sh', ['-c', `for f in ${REPO_ROOT}/.cluster/run/demo-*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done; true`]);
   // The e2e suite runs the programs as users do: from their bundles.
   if ((await run(process.execPath, [resolve(REPO_ROOT, 'scripts/build.mjs')])) !== 0) return undefined;
   const binDir = execFileSync('bash', [resolve(REPO_ROOT, 'e2e/cluster/build.sh')], { encoding: 'utf8' }).trim();
