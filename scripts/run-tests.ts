@@ -4,6 +4,8 @@
 // when no test ran at all (uvu alone exits 0 on `Total: 0`).
 
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -68,7 +70,10 @@ if (!values.unit) {
     tally.failed += 1;
     console.error('the local cluster did not come up; e2e tests not run');
   } else {
-    add(await uvu('e2e', pattern, [], { ...process.env, ...env }));
+    // One process per file: a file that deploys cluster-wide programs, or
+    // crashes, cannot disturb the others.
+    const files = readdirSync(resolve(import.meta.dirname, '../e2e')).filter((f) => new RegExp(pattern).test(f)).sort();
+    for (const file of files) add(await uvu('e2e', `^${file.replaceAll('.', '\\.')}$`, [], { ...process.env, ...env }));
   }
 }
 
