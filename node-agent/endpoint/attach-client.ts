@@ -1,0 +1,99 @@
+// One client's WebSocket, speaking the Kubernetes channel protocol, joined to
+// a session's terminal. The client can slow down only itself: when it does
+// not read fast enough its send buffer grows past a bound and it is dropped,
+// and a client that stops answering pings is dropped too.
+
+import type { WebSocket } from 'ws';
+import { Channel, decode, encode, exitStatus } from '../../attach/channel-protocol.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { TerminalClient } from '../terminal/session-terminal.ts';
+
+/** What the client can do to the terminal. */
+export interface TerminalControls {
+  addClient(client: TerminalClient): () => void;
+  /** false: stop reading from the client until onStdinDrained calls back. */
+  writeStdin(data: Buffer): boolean;
+  onStdinDrained(resume: () => void): void;
+  closeStdin(): void;
+  resize(width: number, height: number): void;
+}
+
+export interface ClientLimits {
+  /** Bytes queued for a client before it counts as too slow and is dropped. */
+  maxBufferedBytes: number;
+  /** A client that does not answer a ping before the next one is dropped. */
+  pingIntervalMs: number;
+}
+
+/** WebSocket close codes (RFC 6455). */
+const CLOSE = { normal: 1000, protocolError: 1002, policy: 1008, tooBig: 1009 } as const;
+
+export function serveAttachClient(ws: WebSocket, terminal: TerminalControls, limits: ClientLimits, log: Logger): void {
+  const v5 = ws.protocol === 'v5.channel.k8s.io';
+  let detach = () => {};
+  let alive = true;
+
+  const client: TerminalClient = {
+    output(channel, data) {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > limits.maxBufferedBytes) {
+        log.warn({ bufferedBytes: ws.bufferedAmount }, 'Dropped attach client that did not keep up with output');
+        ws.terminate();
+        return;
+      }
+      ws.send(encode(channel, data));
+    },
+    exited(exitCode) {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(encode(Channel.status, JSON.stringify(exitStatus(exitCode))));
+      ws.close(CLOSE.normal);
+    },
+  };
+
+  ws.on('message', (message: Buffer, isBinary: boolean) => {
+    if (!isBinary) return refuse('text frames are not part of the channel protocol; send binary frames');
+    let frame;
+    try {
+      frame = decode(message);
+    } catch (err) {
+      return refuse((err as Error).message);
+    }
+    if (frame.kind === 'resize') terminal.resize(frame.width, frame.height);
+    else if (frame.kind === 'close') {
+      if (!v5) return refuse('close signals are v5.channel.k8s.io only');
+      if (frame.channel === Channel.stdin) terminal.closeStdin();
+    } else if (frame.channel === Channel.stdin) {
+      // A client pasting faster than the command reads waits, rather than filling the agent's memory.
+      if (!terminal.writeStdin(frame.data)) {
+        ws.pause();
+        terminal.onStdinDrained(() => ws.resume());
+      }
+    } else refuse(`clients may send only stdin, resize and close frames, not channel ${frame.channel}`);
+  });
+
+  const ping = setInterval(() => {
+    if (!alive) {
+      log.info({}, 'Dropped attach client that stopped answering pings');
+      ws.terminate();
+      return;
+    }
+    alive = false;
+    ws.ping();
+  }, limits.pingIntervalMs);
+  ping.unref();
+  ws.on('pong', () => (alive = true));
+
+  ws.on('close', (code: number) => {
+    clearInterval(ping);
+    detach();
+    log.info({ code }, 'Detached attach client');
+  });
+  ws.on('error', (err) => log.debug({ err }, 'Attach client connection failed'));
+
+  function refuse(reason: string): void {
+    log.warn({ reason }, 'Closed attach client that sent a malformed frame');
+    ws.close(CLOSE.protocolError, reason.slice(0, 120));
+  }
+
+  detach = terminal.addClient(client);
+}
