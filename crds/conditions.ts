@@ -36,8 +36,15 @@ export const Reason = {
   TargetGone: 'TargetGone',
   ImagePullFailed: 'ImagePullFailed',
   ContainerFailed: 'ContainerFailed',
+  /** The node already runs as many sessions as its agent allows (--max-sessions). */
+  NodeAtCapacity: 'NodeAtCapacity',
   Deleted: 'Deleted',
 } as const;
 
 export type ConditionTypeName = (typeof ConditionType)[keyof typeof ConditionType];
 export type ReasonName = (typeof Reason)[keyof typeof Reason];
+
+/** Ready=False reasons the agent gives up on: the container never started and never will; the operator ends the session with them. */
+export const AGENT_FAILURE_REASONS: readonly string[] = [
+  Reason.ImagePullFailed, Reason.ContainerFailed, Reason.UnsupportedRuntime, Reason.NodeAtCapacity,
+];

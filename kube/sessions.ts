@@ -24,10 +24,11 @@ export function applySessionStatus(
   status: DebugSessionStatus,
   fieldManager: string,
 ): Promise<DebugSession> {
-  const { name, namespace } = session.metadata;
+  const { name, namespace, uid } = session.metadata;
   return kube.request('PATCH', `${sessionPath(namespace!, name!)}/status`, {
     contentType: PATCH.apply,
     query: { fieldManager, force: true },
-    body: { apiVersion: API_VERSION, kind: KIND, metadata: { name, namespace }, status },
+    // The uid makes the write fail rather than land on a new session that reuses the name.
+    body: { apiVersion: API_VERSION, kind: KIND, metadata: { name, namespace, uid }, status },
   });
 }

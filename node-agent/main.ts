@@ -6,7 +6,7 @@
 import { KubeClient } from '../kube/client.ts';
 import { loadCredentials } from '../kube/kubeconfig.ts';
 import { createLogger } from '../log/logger.ts';
-import { WorkQueue } from '../operator/workqueue.ts';
+import { WorkQueue } from '../kube/workqueue.ts';
 import { HelpRequested, parseAgentFlags, USAGE, UsageError, type AgentConfig } from './agent-flags.ts';
 import { CONTAINER_NODE_LABEL, sessionKeyOfLabels } from './container-spec.ts';
 import { ContainerEvents } from './docker/container-events.ts';

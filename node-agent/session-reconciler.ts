@@ -3,11 +3,12 @@
 // launch, adopt, report, stop, remove. It never relies on which event woke
 // it, so a missed event or an agent restart changes nothing but timing.
 
+import { Reason } from '../crds/conditions.ts';
 import { isFinished, type DebugSession, type DebugSessionStatus } from '../crds/types.ts';
 import { isNotFound } from '../kube/client.ts';
 import { applySessionStatus } from '../kube/sessions.ts';
 import type { Logger } from '../log/logger.ts';
-import type { ReconcileResult } from '../operator/workqueue.ts';
+import type { ReconcileResult } from '../kube/workqueue.ts';
 import {
   agentStatusOf, exitedStatus, failedStatus, readyOf, removedStatus, runningStatus, sameAgentStatus, startingStatus,
   type AgentStatus, type AttachEndpoint, type ContainerFacts,
@@ -15,7 +16,7 @@ import {
 import { launchContainer, type LaunchDeps } from './container-launch.ts';
 import { CONTAINER_NODE_LABEL, SESSION_LABEL, SESSION_UID_LABEL, sessionLabelValue } from './container-spec.ts';
 import type { ContainerDetails } from './docker/engine.ts';
-import { AgentReason, SessionFailure, TERMINAL_READY_REASONS } from './session-failure.ts';
+import { SessionFailure, TERMINAL_READY_REASONS } from './session-failure.ts';
 import type { SessionSlots } from './session-slots.ts';
 import type { StateDir } from './state-dir.ts';
 import { readFileTail } from './terminal/bounded-file.ts';
@@ -94,7 +95,7 @@ export class SessionReconciler {
     if (current.runtime.containerID) return this.write(session, removedStatus(session, current, this.d.clock()));
     const log = this.logFor(session);
     if (!this.d.slots.tryReserve(uid)) {
-      const failure = new SessionFailure(AgentReason.NodeAtCapacity, `this node already runs its maximum of ${this.d.slots.max} debug sessions`);
+      const failure = new SessionFailure(Reason.NodeAtCapacity, `this node already runs its maximum of ${this.d.slots.max} debug sessions`);
       log.warn({ max: this.d.slots.max }, 'Refused debug session: node at capacity');
       return this.write(session, failedStatus(session, current, failure, this.d.clock()));
     }

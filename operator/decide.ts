@@ -2,7 +2,7 @@
 // which pod, which agent, which phase, when to look again. No I/O here, so
 // every rule is a unit test with a fixed clock (decide.test.ts).
 
-import { ConditionType, Reason, type ReasonName } from '../crds/conditions.ts';
+import { AGENT_FAILURE_REASONS, ConditionType, Reason, type ReasonName } from '../crds/conditions.ts';
 import { findCondition, setCondition } from '../crds/condition-set.ts';
 import type { DebugSession, DebugSessionStatus, Phase } from '../crds/types.ts';
 import { AGENT_ENDPOINT_ANNOTATION } from '../kube/agent-lease.ts';
@@ -44,8 +44,6 @@ export interface Decision {
 }
 
 const OPERATOR_CONDITIONS: string[] = [ConditionType.Assigned, ConditionType.Finished];
-/** Agent reasons that mean the container never started and never will. */
-const AGENT_FAILURES: string[] = [Reason.ImagePullFailed, Reason.ContainerFailed, Reason.UnsupportedRuntime, 'NodeAtCapacity'];
 
 export function operatorStatusOf(status: DebugSessionStatus | undefined): OperatorStatus {
   const s = status ?? {};
@@ -147,7 +145,7 @@ function follow(o: Observed, base: OperatorStatus): Decision {
       ? finish(o, base, 'Succeeded', Reason.Completed, 'command exited with code 0')
       : finish(o, base, 'Failed', Reason.NonZeroExitCode, `command exited with code ${runtime.exitCode}`);
   }
-  if (ready?.status === 'False' && AGENT_FAILURES.includes(ready.reason)) {
+  if (ready?.status === 'False' && AGENT_FAILURE_REASONS.includes(ready.reason)) {
     return finish(o, base, 'Failed', ready.reason as ReasonName, ready.message);
   }
 

@@ -16,7 +16,7 @@ import { LeaderElector } from './leader-election.ts';
 import { createMetrics } from './metrics.ts';
 import { parseOptions } from './options.ts';
 import { FIELD_MANAGER, SessionReconciler } from './reconciler.ts';
-import { WorkQueue } from './workqueue.ts';
+import { WorkQueue } from '../kube/workqueue.ts';
 
 const log = createLogger({ program: 'operator' });
 let opts;

@@ -14,7 +14,7 @@ import type { Logger } from '../log/logger.ts';
 import { decide, decideDeletion, operatorStatusOf, type Limits, type OperatorStatus } from './decide.ts';
 import type { EventRecorder } from './events.ts';
 import type { LabelSelector } from './target-checks.ts';
-import type { ReconcileResult } from './workqueue.ts';
+import type { ReconcileResult } from '../kube/workqueue.ts';
 
 export const FIELD_MANAGER = 'kubectl-debug-operator';
 

@@ -19,8 +19,6 @@ await Promise.all(
         target: 'node24',
         sourcemap: true,
         logLevel: 'warning',
-        // An optional native module of ssh2 (dockerode's ssh transport, unused: we talk to the Unix socket); ssh2 works without it.
-        external: ['cpu-features'],
         // Bundled CommonJS dependencies still call require().
         banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       }),

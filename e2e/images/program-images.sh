@@ -43,4 +43,4 @@ build() { # program bundle user extra-binaries...
 }
 
 build operator operator.mjs 65532:65532
-build agent node-agent.mjs 0:0 openssl
+build agent node-agent.mjs 0:0
