@@ -172,8 +172,8 @@ op('of two operator replicas exactly one leads, and the other takes over when it
   await ctx.operator!.stop();
   await heartbeat(ctx);
   const scope = { namespaces: [ctx.ns], leaseNamespace: ctx.ns };
-  const a = startOperator(scope, FAST, 'e2e-operator-a');
-  const b = startOperator(scope, FAST, 'e2e-operator-b');
+  const a = startOperator(scope, [...FAST, '--identity', 'replica-a'], 'e2e-operator-a');
+  const b = startOperator(scope, [...FAST, '--identity', 'replica-b'], 'e2e-operator-b');
   try {
     const leaderOf = async () => {
       const leases = await ctx.kube.request('GET', leasesPath(ctx.ns));
@@ -183,7 +183,8 @@ op('of two operator replicas exactly one leads, and the other takes over when it
     await createSession(ctx, 'two-replicas', { target: { pod: 'web' } });
     await waitSession(ctx, 'two-replicas', (s) => s.status?.phase === 'Assigned', 'assigned');
     assert.is((await events(ctx, 'two-replicas')).filter((e) => e.reason === 'AgentAssigned').length, 1);
-    const leader = first.endsWith(`_${a.process.pid}`) ? a : b;
+    assert.ok(['replica-a', 'replica-b'].includes(first));
+    const leader = first === 'replica-a' ? a : b;
     await leader.stop('SIGKILL');
     await waitFor(async () => (await leaderOf()) !== first && (await leaderOf()), 40_000, 'the standby to take over');
     await createSession(ctx, 'after-failover', { target: { pod: 'web' } });

@@ -1,6 +1,7 @@
 // Command-line options of the operator. Every bound has a flag so tests and
 // users can shorten or lengthen it without a rebuild.
 
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS, type Limits } from './decide.ts';
@@ -36,7 +37,9 @@ export function parseOptions(argv: string[]): OperatorOptions {
       'leader-elect': { type: 'boolean', default: true },
       'no-leader-elect': { type: 'boolean', default: false },
       'leader-election-namespace': { type: 'string' },
-      identity: { type: 'string', default: `${hostname()}_${process.pid}` },
+      // Unique per process, as client-go's hostname_uuid: replicas in the host
+      // network share a hostname, and in containers every pid is 1.
+      identity: { type: 'string', default: `${process.env.POD_NAME ?? hostname()}_${randomUUID()}` },
       'health-addr': { type: 'string', default: '127.0.0.1:8081' },
       'metrics-addr': { type: 'string', default: '127.0.0.1:8080' },
       concurrency: { type: 'string', default: '4' },
