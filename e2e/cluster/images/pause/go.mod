@@ -1,0 +1,3 @@
+module kubectl-debug.local/cluster/pause
+
+go 1.22
