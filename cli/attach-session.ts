@@ -1,0 +1,86 @@
+// Attaching the local terminal to a ready session: reach the agent (directly
+// or through the API server), open the remote-command WebSocket with the
+// one-time secret, and pump bytes until the remote command ends. Loaded only
+// when a run gets this far, so `list` and `--help` never load ws.
+
+import { AgentRefusedError, openAttach, pumpAttach, type AttachIO } from '../attach/client.ts';
+import type { DebugSession } from '../crds/types.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { connectAgent } from './agent-route.ts';
+import { UserError } from './errors.ts';
+import { exitCodeFromStatus } from './exit-codes.ts';
+import type { Shutdown } from './shutdown.ts';
+import { enterRawMode, onResize, sizeSource, terminalSize } from './terminal.ts';
+
+export interface AttachOptions {
+  stdin: boolean;
+  tty: boolean;
+  portForward: boolean;
+  log: (line: string) => void;
+}
+
+/** Refusals worth a retry: the agent may not have seen a just-patched spec.attach yet. */
+const RETRY_STATUSES = new Set([401, 403, 404]);
+const ATTEMPTS = 5;
+
+/**
+ * Attaches and returns the remote exit code. With `ended` (the command has
+ * already exited) a refusal is not an error: undefined tells the caller to
+ * fall back to the logs.
+ */
+export async function attachSession(
+  kube: KubeClient,
+  session: DebugSession,
+  ready: { attachURL: string; certificateSHA256: string },
+  token: string,
+  opts: AttachOptions,
+  shutdown: Shutdown,
+  ended = false,
+): Promise<number | undefined> {
+  const target = { url: ready.attachURL, certificateSHA256: ready.certificateSHA256, node: session.status?.target?.nodeName };
+  let ws;
+  for (let attempt = 1; ; attempt++) {
+    shutdown.signal.throwIfAborted();
+    const socket = await connectAgent(kube, target, { portForward: opts.portForward, log: opts.log });
+    try {
+      ws = await openAttach(socket, ready.attachURL, token);
+      break;
+    } catch (err) {
+      if (!(err instanceof AgentRefusedError)) throw err;
+      if (ended) return undefined;
+      if (!RETRY_STATUSES.has(err.statusCode) || attempt === ATTEMPTS) throw new UserError(err.message);
+      opts.log(`The agent answered HTTP ${err.statusCode}; retrying (${attempt}/${ATTEMPTS - 1})`);
+      await new Promise((r) => setTimeout(r, 400 * attempt));
+    }
+  }
+  opts.log(`Attached (protocol ${ws.protocol})`);
+
+  const stdin = process.stdin;
+  const raw = opts.tty && stdin.isTTY;
+  const restore = raw ? enterRawMode(stdin) : () => {};
+  const unregister = shutdown.onRestore(restore);
+  const closeOnAbort = () => ws.close();
+  shutdown.signal.addEventListener('abort', closeOnAbort, { once: true });
+  const size = opts.tty ? sizeSource() : undefined;
+  const io: AttachIO = {
+    stdin: opts.stdin ? stdin : undefined,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    size: size ? () => terminalSize(size) : undefined,
+    onResize: size ? (listener) => onResize(size, listener) : undefined,
+  };
+  try {
+    const { status } = await pumpAttach(ws, io);
+    shutdown.signal.throwIfAborted();
+    if (!status && ended) return undefined;
+    if (!status) throw new UserError('the agent closed the connection without an exit status (the session may have been ended or deleted)');
+    const { code, message } = exitCodeFromStatus(status);
+    if (message) process.stderr.write(`${raw ? '\r\n' : ''}error: ${message}\n`);
+    return code;
+  } finally {
+    shutdown.signal.removeEventListener('abort', closeOnAbort);
+    restore();
+    unregister();
+    if (opts.stdin) stdin.pause();
+  }
+}

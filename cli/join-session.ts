@@ -1,0 +1,86 @@
+// From a created (or re-granted) session to the remote command's exit code:
+// wait with progress, fail with the operator's words, attach when ready, or
+// print the output when the command finished before we could attach.
+
+import type { DebugSession } from '../crds/types.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { UserError } from './errors.ts';
+import { EXIT_ERROR, clampExitCode } from './exit-codes.ts';
+import { createProgress } from './progress.ts';
+import { readiness, type Readiness } from './readiness.ts';
+import type { Shutdown } from './shutdown.ts';
+import { waitForSession } from './wait.ts';
+
+export interface JoinOptions {
+  stdin: boolean;
+  tty: boolean;
+  portForward: boolean;
+  timeoutSeconds: number;
+  log: (line: string) => void;
+}
+
+export async function joinSession(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+  secret: { token: string; expiresAt: string },
+  opts: JoinOptions,
+  shutdown: Shutdown,
+): Promise<number> {
+  const progress = createProgress(process.stderr, `Waiting for debug session ${name}`);
+  let outcome: { state: Exclude<Readiness, { kind: 'waiting' }>; session: DebugSession };
+  try {
+    outcome = await waitForSession(
+      kube,
+      namespace,
+      name,
+      (session) => {
+        const state = readiness(session);
+        if (state.kind === 'waiting') {
+          progress.update(state.text);
+          return undefined;
+        }
+        return { state, session };
+      },
+      { timeoutMs: opts.timeoutSeconds * 1000, signal: shutdown.signal },
+    );
+  } finally {
+    progress.stop();
+  }
+  const { state, session } = outcome;
+  // A long wait (an image pull) can outlive the secret; a fresh one costs one patch.
+  const token = async () => {
+    if (Date.parse(secret.expiresAt) - Date.now() > 30_000) return secret.token;
+    opts.log('The attach secret expired while waiting; granting a new one');
+    const { grantAttach } = await import('./attach-grant.ts');
+    return (await grantAttach(kube, namespace, name)).token;
+  };
+  switch (state.kind) {
+    case 'failed':
+      throw new UserError(`debug session ${name} failed: ${state.message}`);
+    case 'finished': {
+      const { attachURL, certificateSHA256 } = state;
+      if (attachURL && certificateSHA256) {
+        opts.log(`The command ended (exit code ${state.exitCode}) before the client attached; fetching its output`);
+        const { attachSession } = await import('./attach-session.ts');
+        try {
+          const code = await attachSession(kube, session, { attachURL, certificateSHA256 }, await token(), { ...opts, stdin: false, tty: false }, shutdown, true);
+          if (code !== undefined) return code;
+        } catch (err) {
+          if (shutdown.signal.aborted) throw err;
+          opts.log(`Could not fetch the output through attach: ${(err as Error).message}`);
+        }
+      }
+      // The agent no longer has the terminal: its log or the status tail is what is left.
+      const { printLogs } = await import('./session-logs.ts');
+      await printLogs(kube, session, await token(), opts);
+      return clampExitCode(state.exitCode);
+    }
+    case 'ready': {
+      opts.log(`Debug session ${name} is ready on node ${session.status?.target?.nodeName ?? '?'}`);
+      const { attachSession } = await import('./attach-session.ts');
+      const code = await attachSession(kube, session, state, await token(), opts, shutdown);
+      return code ?? EXIT_ERROR;
+    }
+  }
+}
