@@ -129,6 +129,18 @@ for (const [what, target, reason, message] of badTargets) {
   });
 }
 
+op('the operator serves /healthz, /readyz and Prometheus metrics on its loopback ports', async (ctx) => {
+  const { readFileSync } = await import('node:fs');
+  const started = readFileSync(ctx.operator!.logFile, 'utf8').split('\n').filter((l) => l.includes('"Started operator"')).at(-1);
+  assert.ok(started, 'the operator logged its ports');
+  const { health, metrics } = JSON.parse(started!);
+  for (const path of ['/healthz', '/readyz']) assert.is((await fetch(`http://127.0.0.1:${health}${path}`)).status, 200, path);
+  const text = await (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text();
+  assert.match(text, /kubectl_debug_sessions\{phase="Assigned"\} \d+/);
+  assert.match(text, 'kubectl_debug_reconcile_duration_seconds_bucket');
+  assert.match(text, 'kubectl_debug_workqueue_depth');
+});
+
 op('a session past its deadline ends as DeadlineExceeded', async (ctx) => {
   await createSession(ctx, 'short', { target: { pod: 'web' }, activeDeadlineSeconds: 10 });
   await waitSession(ctx, 'short', (s) => s.status?.phase === 'Assigned', 'assigned');
@@ -179,11 +191,13 @@ op('of two operator replicas exactly one leads, and the other takes over when it
       const leases = await ctx.kube.request('GET', leasesPath(ctx.ns));
       return leases.items.find((l: any) => l.metadata.name.startsWith('kubectl-debug-operator-'))?.spec.holderIdentity as string | undefined;
     };
-    const first = await waitFor(leaderOf, 20_000, 'a leader');
+    const first = await waitFor(async () => {
+      const holder = await leaderOf();
+      return holder === 'replica-a' || holder === 'replica-b' ? holder : undefined;
+    }, 40_000, 'one of the two replicas to lead');
     await createSession(ctx, 'two-replicas', { target: { pod: 'web' } });
     await waitSession(ctx, 'two-replicas', (s) => s.status?.phase === 'Assigned', 'assigned');
     assert.is((await events(ctx, 'two-replicas')).filter((e) => e.reason === 'AgentAssigned').length, 1);
-    assert.ok(['replica-a', 'replica-b'].includes(first));
     const leader = first === 'replica-a' ? a : b;
     await leader.stop('SIGKILL');
     await waitFor(async () => (await leaderOf()) !== first && (await leaderOf()), 40_000, 'the standby to take over');

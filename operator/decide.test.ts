@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DebugSession, DebugSessionSpec, DebugSessionStatus } from '../crds/types.ts';
 import type { Lease, Pod } from '../kube/objects.ts';
-import { decide, decideDeletion, DEFAULT_LIMITS, type Observed } from './decide.ts';
+import { decide, decideDeletion, DEFAULT_LIMITS, mayResolveTarget, type Observed } from './decide.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000);
@@ -187,6 +187,20 @@ test('a selector target whose pod disappears before start is re-resolved to anot
   const again = decide(observe(s, 2, { pods: [pod('b', { labels: { app: 'pay' } })] }));
   assert.is(again.status.target?.pod, 'b');
   assert.is(again.status.phase, 'Assigned');
+});
+
+test('a workload target is re-resolved the same way, so its selector is needed until the container exists', () => {
+  const wl = { target: { workload: { kind: 'Deployment' as const, name: 'pay' } } };
+  const workloadSelector = { matchLabels: { app: 'pay' } };
+  const first = decide(observe(session(wl), 1, { pods: [pod('a', { labels: { app: 'pay' } })], workloadSelector }));
+  const s = session(wl, first.status);
+  assert.ok(mayResolveTarget(s), 'assigned, not started: the pod may still be replaced');
+  const again = decide(observe(s, 2, { pods: [pod('b', { labels: { app: 'pay' } })], workloadSelector }));
+  assert.is(again.status.target?.pod, 'b');
+  assert.is(again.status.phase, 'Assigned');
+  assert.not.ok(mayResolveTarget(session(wl, { ...first.status, runtime: { containerID: 'c' } })));
+  assert.not.ok(mayResolveTarget(session(wl, { phase: 'Failed' })));
+  assert.not.ok(mayResolveTarget(session({ target: { pod: 'web' } })));
 });
 
 test('an agent that reports an image pull failure ends the session with its reason and message', () => {

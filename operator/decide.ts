@@ -70,6 +70,17 @@ export function decide(o: Observed): Decision {
   return { ...decision, requeueAfterMs: Math.min(decision.requeueAfterMs ?? untilDeadline, untilDeadline) };
 }
 
+/**
+ * Whether a decision may (re-)resolve the target, so that a workload target
+ * needs its workload's selector observed: until the debug container exists,
+ * a pod that goes away is replaced by another (see follow), not only before
+ * the first assignment.
+ */
+export function mayResolveTarget(session: DebugSession): boolean {
+  const { phase, runtime } = session.status ?? {};
+  return phase !== 'Succeeded' && phase !== 'Failed' && !runtime?.containerID && !session.spec.target.pod;
+}
+
 function condition(o: Observed, list: OperatorStatus['conditions'], type: string, status: 'True' | 'False', reason: ReasonName, message: string) {
   return setCondition(list, { type, status, reason, message, observedGeneration: o.session.metadata.generation }, o.now);
 }
@@ -122,7 +133,8 @@ function assign(o: Observed, base: OperatorStatus): Decision {
   if (!leaseHeld(lease, o.now)) {
     return waitOrFail(o, base, Reason.WaitingForAgent, `no healthy kubectl-debug agent on node ${target.nodeName}`, o.limits.agentWaitMs, Reason.AgentUnavailable);
   }
-  const message = `assigned to the agent on node ${target.nodeName}`;
+  // Names the pod: a re-resolution (follow) changes it, and the message says so.
+  const message = `pod ${target.pod} assigned to the agent on node ${target.nodeName}`;
   return {
     status: {
       ...base, phase: 'Assigned', message, target,

@@ -86,11 +86,11 @@ if (opts.leaderElect) {
   void start();
 }
 
-const shutdown = (signal: string) => {
-  log.info({ signal }, 'Stopped operator');
+const shutdown = async (signal: string) => {
   queue.stop();
-  elector?.stop();
+  await elector?.release();
+  log.info({ signal }, 'Stopped operator');
   process.exit(0);
 };
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

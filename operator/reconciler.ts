@@ -11,7 +11,7 @@ import { isConflict, isNotFound, PATCH, type KubeClient } from '../kube/client.t
 import type { Lease, Pod } from '../kube/objects.ts';
 import { applySessionStatus, sessionPath } from '../kube/sessions.ts';
 import type { Logger } from '../log/logger.ts';
-import { decide, decideDeletion, operatorStatusOf, type Limits, type OperatorStatus } from './decide.ts';
+import { decide, decideDeletion, mayResolveTarget, operatorStatusOf, type Limits, type OperatorStatus } from './decide.ts';
 import type { EventRecorder } from './events.ts';
 import type { LabelSelector } from './target-checks.ts';
 import type { ReconcileResult } from '../kube/workqueue.ts';
@@ -67,7 +67,7 @@ export class SessionReconciler {
     const ns = session.metadata.namespace!;
     const pods = this.d.pods.list().filter((p) => p.metadata.namespace === ns);
     const workload = session.spec.target.workload;
-    const workloadSelector = workload && !session.status?.target ? await this.workloadSelector(ns, workload.kind, workload.name) : undefined;
+    const workloadSelector = workload && mayResolveTarget(session) ? await this.workloadSelector(ns, workload.kind, workload.name) : undefined;
     return {
       session, pods, workloadSelector, now: this.d.clock(), limits: this.d.limits,
       agentLease: (node: string) => this.d.leases.get(`${this.d.leaseNamespace}/${agentLeaseName(node)}`),
@@ -113,8 +113,10 @@ export class SessionReconciler {
     const changed = [ConditionType.Finished, ConditionType.Assigned]
       .map((type) => [before.conditions?.find((c) => c.type === type), after.conditions?.find((c) => c.type === type)] as const)
       .find(([b, a]) => a && (b?.status !== a.status || b?.reason !== a.reason));
-    if (!changed && before.phase === after.phase) return;
-    const condition = changed?.[1];
+    // A pod re-picked before the start keeps phase and condition; the new pod is still worth an Event.
+    const retargeted = before.target && after.target && before.target.podUID !== after.target.podUID;
+    if (!changed && before.phase === after.phase && !retargeted) return;
+    const condition = changed?.[1] ?? (retargeted ? after.conditions?.find((c) => c.type === ConditionType.Assigned) : undefined);
     const reason = condition?.reason ?? after.phase ?? 'Updated';
     const message = after.message ?? condition?.message ?? '';
     const warning = after.phase === 'Failed' || condition?.status === 'False';
