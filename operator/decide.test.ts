@@ -210,6 +210,14 @@ test('an agent that reports an image pull failure ends the session with its reas
   assert.is(d.status.message, 'pull access denied');
 });
 
+test('a session the rules cannot interpret ends as InvalidSpec instead of breaking the loop', () => {
+  const broken = session();
+  (broken as any).spec = { activeDeadlineSeconds: 3600 }; // no target: impossible under today's schema
+  const d = decide(observe(broken, 1));
+  assert.is(d.status.phase, 'Failed');
+  assert.is(reasonOf(d, 'Finished'), 'InvalidSpec');
+});
+
 test('a finished session never moves again', () => {
   const done = session({}, { phase: 'Succeeded', message: 'done' });
   assert.equal(decide(observe(done, 9999)).status.phase, 'Succeeded');

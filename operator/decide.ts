@@ -54,7 +54,21 @@ export function operatorStatusOf(status: DebugSessionStatus | undefined): Operat
   };
 }
 
+/**
+ * Never throws: a session the rules cannot make sense of (written against an
+ * older schema, say) ends as Failed/InvalidSpec instead of failing the
+ * reconcile loop forever.
+ */
 export function decide(o: Observed): Decision {
+  try {
+    return decideOrThrow(o);
+  } catch (err) {
+    const base = { ...operatorStatusOf(o.session.status), startTime: o.session.status?.startTime ?? o.now.toISOString() };
+    return finish(o, base, 'Failed', Reason.InvalidSpec, `the operator cannot interpret this session: ${(err as Error).message}`);
+  }
+}
+
+function decideOrThrow(o: Observed): Decision {
   const { session, now } = o;
   const current = operatorStatusOf(session.status);
   const base: OperatorStatus = { ...current, phase: current.phase ?? 'Pending', startTime: current.startTime ?? now.toISOString() };
