@@ -151,7 +151,7 @@ test('before the deadline the session asks to be looked at again no later than t
 const runningInteractive = (runtime: object) => assigned({
   runtime: { containerID: 'c', startedAt: at(2).toISOString(), attachedClients: 0, ...runtime },
   conditions: [...(decide(observe(session({ stdin: true }), 1)).status.conditions ?? []), { type: 'Ready', status: 'True', reason: 'ContainerRunning', message: '', lastTransitionTime: at(2).toISOString() }],
-}, { stdin: true });
+}, { stdin: true, attach: { tokenSHA256: 'a'.repeat(64), expiresAt: at(300).toISOString() } });
 
 test('an interactive session with no client for the idle timeout ends as IdleTimeout', () => {
   const s = runningInteractive({ lastActivityAt: at(10).toISOString() });
@@ -159,6 +159,14 @@ test('an interactive session with no client for the idle timeout ends as IdleTim
   assert.is(before.status.phase, 'Running');
   assert.is(before.requeueAfterMs, 1000);
   assert.is(reasonOf(decide(observe(s, 70)), 'Finished'), 'IdleTimeout');
+});
+
+test('a shell declared without an attach grant waits for its first client until the deadline', () => {
+  const s = runningInteractive({});
+  delete (s.spec as any).attach;
+  const d = decide(observe(s, 3000));
+  assert.is(d.status.phase, 'Running');
+  assert.ok(d.requeueAfterMs! <= 600_000);
 });
 
 test('an attached client keeps an interactive session from idling out', () => {

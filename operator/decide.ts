@@ -198,6 +198,11 @@ function follow(o: Observed, base: OperatorStatus): Decision {
   if (runtime.startedAt && ready?.status === 'True') {
     const running: OperatorStatus = { ...base, phase: 'Running', message: 'debug container is running' };
     if (!session.spec.stdin || (runtime.attachedClients ?? 0) > 0) return { status: running, ...keep };
+    // A shell declared in Git waits for its first client until the deadline;
+    // one created with an attach grant (the CLI's) has a client on its way,
+    // so its idle clock runs from the start: a CLI killed before it attached
+    // leaves nothing behind for long.
+    if (!runtime.lastActivityAt && !session.spec.attach) return { status: running, ...keep };
     // Idle counts from the later of start and the last detach.
     const idleSince = Math.max(Date.parse(runtime.startedAt), Date.parse(runtime.lastActivityAt ?? runtime.startedAt));
     const idleMs = (session.spec.idleTimeoutSeconds ?? 900) * 1000;
