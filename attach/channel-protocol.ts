@@ -67,6 +67,14 @@ export function exitStatus(exitCode: number): object {
   };
 }
 
+/**
+ * The metav1.Status for a command that never ran (its container would not
+ * start): a failure with no exit code, so a client reports the message.
+ */
+export function startFailureStatus(message: string): object {
+  return { metadata: {}, status: 'Failure', message, reason: 'InternalError' };
+}
+
 /** Reads the exit code out of an error-channel status; undefined for a failure that is not an exit. */
 export function exitCodeOf(status: { status?: string; reason?: string; details?: { causes?: { reason?: string; message?: string }[] } }): number | undefined {
   if (status.status === 'Success') return 0;

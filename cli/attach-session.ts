@@ -23,11 +23,7 @@ export interface AttachOptions {
 const RETRY_STATUSES = new Set([401, 403, 404]);
 const ATTEMPTS = 5;
 
-/**
- * Attaches and returns the remote exit code. With `ended` (the command has
- * already exited) a refusal is not an error: undefined tells the caller to
- * fall back to the logs.
- */
+/** Attaches and returns the remote exit code. */
 export async function attachSession(
   kube: KubeClient,
   session: DebugSession,
@@ -35,8 +31,7 @@ export async function attachSession(
   token: string,
   opts: AttachOptions,
   shutdown: Shutdown,
-  ended = false,
-): Promise<number | undefined> {
+): Promise<number> {
   const target = { url: ready.attachURL, certificateSHA256: ready.certificateSHA256, node: session.status?.target?.nodeName };
   let ws;
   for (let attempt = 1; ; attempt++) {
@@ -47,7 +42,6 @@ export async function attachSession(
       break;
     } catch (err) {
       if (!(err instanceof AgentRefusedError)) throw err;
-      if (ended) return undefined;
       if (!RETRY_STATUSES.has(err.statusCode) || attempt === ATTEMPTS) throw new UserError(err.message);
       opts.log(`The agent answered HTTP ${err.statusCode}; retrying (${attempt}/${ATTEMPTS - 1})`);
       await new Promise((r) => setTimeout(r, 400 * attempt));
@@ -72,7 +66,6 @@ export async function attachSession(
   try {
     const { status } = await pumpAttach(ws, io);
     shutdown.signal.throwIfAborted();
-    if (!status && ended) return undefined;
     if (!status) throw new UserError('the agent closed the connection without an exit status (the session may have been ended or deleted)');
     const { code, message } = exitCodeFromStatus(status);
     if (message) process.stderr.write(`${raw ? '\r\n' : ''}error: ${message}\n`);

@@ -1,11 +1,11 @@
 // From a created (or re-granted) session to the remote command's exit code:
 // wait with progress, fail with the operator's words, attach when ready, or
-// print the output when the command finished before we could attach.
+// print the output log when the command finished before we could attach.
 
 import type { DebugSession } from '../crds/types.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { UserError } from './errors.ts';
-import { EXIT_ERROR, clampExitCode } from './exit-codes.ts';
+import { clampExitCode } from './exit-codes.ts';
 import { createProgress } from './progress.ts';
 import { readiness, type Readiness } from './readiness.ts';
 import type { Shutdown } from './shutdown.ts';
@@ -59,19 +59,10 @@ export async function joinSession(
     case 'failed':
       throw new UserError(`debug session ${name} failed: ${state.message}`);
     case 'finished': {
-      const { attachURL, certificateSHA256 } = state;
-      if (attachURL && certificateSHA256) {
-        opts.log(`The command ended (exit code ${state.exitCode}) before the client attached; fetching its output`);
-        const { attachSession } = await import('./attach-session.ts');
-        try {
-          const code = await attachSession(kube, session, { attachURL, certificateSHA256 }, await token(), { ...opts, stdin: false, tty: false }, shutdown, true);
-          if (code !== undefined) return code;
-        } catch (err) {
-          if (shutdown.signal.aborted) throw err;
-          opts.log(`Could not fetch the output through attach: ${(err as Error).message}`);
-        }
-      }
-      // The agent no longer has the terminal: its log or the status tail is what is left.
+      // Not an attach: the agent's copy in memory is capped and gone after
+      // an agent restart, while its output log holds the whole output (stdout
+      // and stderr in one stream) and outlives restarts.
+      opts.log(`The command ended (exit code ${state.exitCode}) before the client attached; fetching its output log`);
       const { printLogs } = await import('./session-logs.ts');
       await printLogs(kube, session, await token(), opts);
       return clampExitCode(state.exitCode);
@@ -79,8 +70,7 @@ export async function joinSession(
     case 'ready': {
       opts.log(`Debug session ${name} is ready on node ${session.status?.target?.nodeName ?? '?'}`);
       const { attachSession } = await import('./attach-session.ts');
-      const code = await attachSession(kube, session, state, await token(), opts, shutdown);
-      return code ?? EXIT_ERROR;
+      return attachSession(kube, session, state, await token(), opts, shutdown);
     }
   }
 }

@@ -54,13 +54,18 @@ test('a Failed session without conditions still has its status message', () => {
   assert.equal(readiness(session({ phase: 'Failed', message: 'image not found' })), { kind: 'failed', message: 'image not found' });
 });
 
+test('a container held for its first client is ready: its command starts when the client attaches', () => {
+  const held = cond('Ready', 'True', 'WaitingForClient', 'debug container abc starts when the first client attaches, at the latest at ...');
+  assert.equal(readiness(session({ phase: 'Assigned', runtime, conditions: [held] })), { kind: 'ready', ...runtime });
+});
+
 test('a command that exited before we attached is finished with its exit code, even when the operator calls it Failed', () => {
   const s = session({
     phase: 'Failed',
     runtime: { ...runtime, exitCode: 3 },
     conditions: [cond('Finished', 'True', 'NonZeroExitCode', 'command exited with code 3')],
   });
-  assert.equal(readiness(s), { kind: 'finished', exitCode: 3, ...runtime });
+  assert.equal(readiness(s), { kind: 'finished', exitCode: 3 });
 });
 
 test('a Succeeded session with no runtime left is finished with 0', () => {

@@ -9,8 +9,8 @@ export type Readiness =
   | { kind: 'waiting'; text: string }
   | { kind: 'ready'; attachURL: string; certificateSHA256: string }
   | { kind: 'failed'; message: string }
-  /** The command already ended; attaching still delivers its output and exit status if the agent has them. */
-  | { kind: 'finished'; exitCode: number; attachURL?: string; certificateSHA256?: string };
+  /** The command already ended; its output is in the agent's output log, its exit code here. */
+  | { kind: 'finished'; exitCode: number };
 
 const condition = (s: DebugSession, type: string): Condition | undefined => s.status?.conditions?.find((c) => c.type === type);
 
@@ -20,7 +20,7 @@ export function readiness(session: DebugSession): Readiness {
   // A short command can end before the client gets to attach. Its exit is not
   // a failure of the session, even though the operator calls a non-zero one Failed.
   if (runtime.exitCode !== undefined) {
-    return { kind: 'finished', exitCode: runtime.exitCode, attachURL: runtime.attachURL, certificateSHA256: runtime.certificateSHA256 };
+    return { kind: 'finished', exitCode: runtime.exitCode };
   }
   if (status.phase === 'Failed') return { kind: 'failed', message: failureMessage(session) };
   const ready = condition(session, ConditionType.Ready);

@@ -19,6 +19,8 @@ export const Reason = {
   // Progress
   AgentAssigned: 'AgentAssigned',
   ContainerRunning: 'ContainerRunning',
+  /** Ready=True before the start: the container waits for its first client so no output is lost. */
+  WaitingForClient: 'WaitingForClient',
   // Bad target, each ends the session as Failed
   PodNotFound: 'PodNotFound',
   NoMatchingPod: 'NoMatchingPod',

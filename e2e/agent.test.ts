@@ -25,6 +25,7 @@ import { Channel, encode, encodeClose, encodeResize, exitCodeOf } from '../attac
 import { API_VERSION, KIND, type DebugSession, type DebugSessionSpec } from '../crds/types.ts';
 import { PATCH } from '../kube/client.ts';
 import { sessionPath, sessionsPath } from '../kube/sessions.ts';
+import { installBinDir, run as runCommand } from './cli-harness.ts';
 import { createNamespace, deleteNamespace, kubeClient, kubectlOk, waitFor } from './kubectl.ts';
 import { startAgent, startOperator, type Program } from './stack.ts';
 
@@ -53,10 +54,16 @@ const launchAgent = () => (agent = startAgent({ namespaces: [ns], leaseNamespace
 
 const getSession = (name: string) => kube.request<DebugSession>('GET', sessionPath(ns, name));
 
-/** Creates a session targeting the web pod with a one-time secret; returns the secret. */
-async function createSession(name: string, spec: Partial<DebugSessionSpec>): Promise<string> {
+/**
+ * Creates a session targeting the web pod with a one-time secret (as the CLI
+ * does, so its command waits for the first client); returns the secret.
+ * `grantLifetimeMs: null` leaves the grant out, as `kubectl apply` does.
+ */
+async function createSession(name: string, spec: Partial<DebugSessionSpec>, grantLifetimeMs?: number | null): Promise<string> {
   const { token, grant } = newAttachToken(new Date());
-  const body = { apiVersion: API_VERSION, kind: KIND, metadata: { name, namespace: ns }, spec: { target: { pod: 'web' }, ...spec, attach: grant } };
+  if (grantLifetimeMs) grant.expiresAt = new Date(Date.now() + grantLifetimeMs).toISOString();
+  const attach = grantLifetimeMs === null ? {} : { attach: grant };
+  const body = { apiVersion: API_VERSION, kind: KIND, metadata: { name, namespace: ns }, spec: { target: { pod: 'web' }, ...spec, ...attach } };
   await kube.request('POST', sessionsPath(ns), { body });
   return token;
 }
@@ -131,11 +138,14 @@ async function refusal(url: string, token: string | undefined): Promise<Refused>
   return a;
 }
 
-/** Runs a one-shot command in a debug container and returns its output and exit code. */
+/**
+ * Runs a one-shot command in an unattended debug container (it starts at
+ * once) and attaches after its exit: the output nobody saw yet and the exit code.
+ */
 async function runInDebugContainer(name: string, command: string[], image?: string) {
-  const token = await createSession(name, { command, ...(image ? { image } : {}) });
+  await createSession(name, { command, ...(image ? { image } : {}) }, null);
   const s = await waitSession(name, (x) => x.status?.runtime?.exitCode !== undefined && x.status.runtime.attachURL, 'exit');
-  const a = await attached(s.status!.runtime!.attachURL!, token);
+  const a = await attached(s.status!.runtime!.attachURL!, await regrant(name));
   const code = await a.done;
   return { stdout: a.stdout(), stderr: a.stderr(), code, session: s };
 }
@@ -149,6 +159,14 @@ function agentGet(url: string, token: string): Promise<{ status: number; body: s
     }).on('error', reject);
   });
 }
+
+/** Waits until a (re)started agent answers on its port. */
+const agentListening = () =>
+  waitFor(async () => (await agentGet(`https://127.0.0.1:${port}/healthz`, '').catch(() => undefined))?.status === 200, 30_000, 'the agent to listen');
+
+/** `seq 1 n` as it prints it. */
+const seqText = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1}\n`).join('');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 // ---- the stack -------------------------------------------------------------------
 
@@ -260,8 +278,36 @@ test('a TTY session echoes, resizes, and reports the exit code', async () => {
   assert.is(log.status, 200);
   const [header, ...events] = log.body.trim().split('\n').map((l) => JSON.parse(l));
   assert.is(header.version, 2);
-  assert.ok(events.some((e) => e[1] === 'r' && e[2] === '123x45'), 'the resize is recorded');
+  // The shell starts when the client attaches, so its resize usually comes before any output and sizes the header.
+  const sizedHeader = header.width === 123 && header.height === 45;
+  assert.ok(sizedHeader || events.some((e) => e[1] === 'r' && e[2] === '123x45'), 'the resize is recorded');
   assert.ok(events.some((e) => e[1] === 'o' && String(e[2]).includes('42')), 'the output is recorded');
+});
+
+// ---- the first client sees the output from its first byte ---------------------------
+
+test('a session created with a grant holds its command until the first client, who gets every byte from the first', async () => {
+  const token = await createSession('held', { command: ['seq', '1', '100000'] });
+  const s = await waitSession('held', ready, 'Ready');
+  assert.is(s.status!.runtime!.startedAt, undefined, 'nothing runs yet');
+  assert.is(s.status!.phase, 'Assigned', 'the operator calls it Running only once it runs');
+  assert.is(await docker('inspect', '-f', '{{.State.Status}}', s.status!.runtime!.containerID!), 'created');
+  const a = await attached(s.status!.runtime!.attachURL!, token);
+  assert.is(await a.done, 0);
+  const expected = seqText(100000);
+  assert.is(a.stdout().length, expected.length, `first line ${JSON.stringify(a.stdout().slice(0, 12))}`);
+  assert.is(sha256(a.stdout()), sha256(expected));
+  const ended = await waitSession('held', (x) => x.status?.phase === 'Succeeded', 'Succeeded');
+  assert.ok(ended.status!.runtime!.startedAt);
+});
+
+test('a held command starts anyway once its grant expired with no client, and its output goes to the kept log', async () => {
+  await createSession('no-client', { command: ['sh', '-c', 'echo ran-with-$((1-1))-clients'] }, 3_000);
+  const s = await waitSession('no-client', (x) => x.status?.runtime?.exitCode !== undefined, 'exit');
+  assert.is(s.status!.runtime!.exitCode, 0);
+  const log = await agentGet(s.status!.runtime!.attachURL!.replace('wss:', 'https:').replace(/attach$/, 'logs'), await regrant('no-client'));
+  assert.is(log.status, 200);
+  assert.is(log.body, 'ran-with-0-clients\n');
 });
 
 // ---- refusals --------------------------------------------------------------------
@@ -333,6 +379,8 @@ test('a session the operator ends at its deadline loses its container', async ()
   const s = await waitSession('deadline', ready, 'Ready');
   const ended = await waitSession('deadline', (x) => x.status?.runtime?.containerRemoved, 'containerRemoved', 40_000);
   assert.is(ended.status!.phase, 'Failed');
+  // Held for a client that never came: removed unstarted, which is the deadline's doing, not a container failure.
+  assert.is(ended.status!.conditions!.find((c) => c.type === 'Ready')?.reason, 'DeadlineExceeded');
   assert.ok(await containerGone(s.metadata.uid!));
 });
 
@@ -359,6 +407,34 @@ test('a restarted agent adopts running containers, which can be re-attached, and
   const ended = await waitSession('adopted', (x) => x.status?.runtime?.containerRemoved, 'containerRemoved');
   assert.is(ended.status!.runtime!.exitCode, 7);
   assert.is(ended.status!.runtime!.certificateSHA256, s.status!.runtime!.certificateSHA256, 'the fingerprint survives the restart');
+});
+
+test("a command that ended before its client attached, the agent restarted since, shows its whole output through the CLI", async () => {
+  // The grant runs out before anyone attaches, so the command runs unattended.
+  // With the operator stopped the session stays unfinished, as in the moment
+  // before the operator notices an exit, so `attach` goes on to the output.
+  const name = 'ended-unseen';
+  await createSession(name, { command: ['sh', '-c', 'seq 1 30000; exit 4'] }, 3_000);
+  await waitSession(name, ready, 'Ready');
+  await operator!.stop();
+  try {
+    const s = await waitSession(name, (x) => x.status?.runtime?.containerRemoved, 'containerRemoved');
+    assert.is(s.status!.runtime!.exitCode, 4);
+    assert.is(s.status!.phase, 'Assigned');
+    await agent!.stop();
+    launchAgent();
+    await agentListening();
+    const binDir = installBinDir();
+    const env = { ...process.env, PATH: `${binDir}:${process.env.PATH}`, KUBECTL_DEBUG_CONFIG: join(binDir, 'no-config') };
+    const r = await runCommand('kubectl-debug', ['attach', name, '-n', ns], { env, input: '' });
+    assert.is(r.code, 4, r.stderr);
+    assert.not.match(r.stderr, /note:/, 'the whole log, not the tail kept in status');
+    const expected = seqText(30000);
+    assert.is(r.stdout.length, expected.length, r.stderr);
+    assert.is(sha256(r.stdout), sha256(expected));
+  } finally {
+    operator = startOperator({ namespaces: [ns], leaseNamespace: leaseNs });
+  }
 });
 
 test('past --max-sessions a new session is refused with NodeAtCapacity', async () => {

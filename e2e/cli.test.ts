@@ -3,6 +3,7 @@
 // stderr kept apart, failures, the subcommands, and kubectl's plugin
 // discovery. The interactive terminal is in cli-terminal.test.ts.
 
+import { createHash } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DebugSession } from '../crds/types.ts';
@@ -50,6 +51,25 @@ cli('a one-shot command streams stdout and stderr apart, with no TTY and no prom
 cli('a pipeline sees only the stdout of the remote command', async (ctx) => {
   const r = await run('bash', ['-c', `kubectl-debug -n ${ctx.stack.ns} web -- ps aux | grep -c 'httpd -f'`], { env: ctx.stack.env });
   assert.is(r.stdout.trim(), '1', r.stderr);
+});
+
+cli('a one-shot command with large output prints all of it from the first line, also into a pipeline that stops early', async (ctx) => {
+  const expected = Array.from({ length: 200_000 }, (_, i) => `${i + 1}\n`).join('');
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const r = await dbg(ctx, ['web', '--', 'seq', '1', '200000']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout.slice(0, 4), '1\n2\n', 'the beginning is there');
+  assert.is(r.stdout.length, expected.length);
+  assert.is(sha256(r.stdout), sha256(expected));
+  const head = await run('bash', ['-c', `kubectl-debug -n ${ctx.stack.ns} web -- seq 1 100000 | head -2`], { env: ctx.stack.env });
+  assert.is(head.stdout, '1\n2\n', head.stderr);
+});
+
+cli("a command that does not exist fails with Docker's words, after the CLI attached to start it", async (ctx) => {
+  const r = await dbg(ctx, ['web', '--', 'no-such-command']);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /error: starting the debug container failed: .*no-such-command/);
+  assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
 });
 
 cli('stdin given with -i reaches the remote command, and its end ends the command', async (ctx) => {

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DebugSession } from '../crds/types.ts';
 import {
-  agentStatusOf, exitedStatus, failedStatus, readyOf, removedStatus, runningStatus, sameAgentStatus, type AgentStatus,
+  agentStatusOf, exitedStatus, failedStatus, heldStatus, readyOf, removedStatus, runningStatus, sameAgentStatus, unstartedRemovedStatus,
+  type AgentStatus,
 } from './agent-status.ts';
 
 const t0 = new Date('2026-03-01T10:00:00Z');
@@ -37,6 +38,32 @@ test('a running container is Ready=True with everything a client needs to attach
     type: 'Ready', status: 'True', reason: 'ContainerRunning', message: 'debug container abcdef012345 is running',
     observedGeneration: 3, lastTransitionTime: t1.toISOString(),
   });
+});
+
+test('a container held for its first client is Ready=True without startedAt, so clients connect and the operator keeps Assigned', () => {
+  const created = { containerID: container.containerID, image: container.image };
+  const startBy = new Date('2026-03-01T10:01:00Z');
+  const held = heldStatus(session, agentStatusOf(session.status), created, endpoint, startBy, t0);
+  assert.is(held.runtime.attachURL, endpoint.attachURL);
+  assert.is(held.runtime.certificateSHA256, endpoint.certificateSHA256);
+  assert.is(held.runtime.containerID, container.containerID);
+  assert.is(held.runtime.startedAt, undefined);
+  assert.equal([readyOf(held)!.status, readyOf(held)!.reason], ['True', 'WaitingForClient']);
+  assert.match(readyOf(held)!.message, '2026-03-01T10:01:00.000Z');
+  assert.ok(sameAgentStatus(held, heldStatus(session, held, created, endpoint, startBy, t1)), 'nothing new to write while it waits');
+  const running = runningStatus(session, held, container, terminal, endpoint, t1);
+  assert.is(running.runtime.startedAt, container.startedAt);
+  assert.equal([readyOf(running)!.reason, readyOf(running)!.lastTransitionTime], ['ContainerRunning', t0.toISOString()]);
+});
+
+test("a held container removed when the session ended is Ready=False with the operator's reason, not a failure", () => {
+  const held = heldStatus(session, agentStatusOf(undefined), container, endpoint, t1, t0);
+  const finished = { type: 'Finished', status: 'True' as const, reason: 'DeadlineExceeded', message: '', lastTransitionTime: t1.toISOString() };
+  const ended = { ...session, status: { ...session.status, conditions: [...session.status!.conditions!, finished] } };
+  const removed = unstartedRemovedStatus(ended, held, t1);
+  assert.equal([readyOf(removed)!.status, readyOf(removed)!.reason], ['False', 'DeadlineExceeded']);
+  assert.is(removed.runtime.containerRemoved, true);
+  assert.is(readyOf(unstartedRemovedStatus(session, held, t1))!.reason, 'Deleted', 'deleted before the operator wrote Finished');
 });
 
 test('an exit with code 0 is Completed and one with another code is NonZeroExitCode', () => {

@@ -82,6 +82,40 @@ export function runningStatus(
   return build(session, current, runtime, ready, now);
 }
 
+/**
+ * The container is created and the endpoint serves it, but its command
+ * waits for the first client (start-policy.ts). Ready=True, because a client
+ * may connect now; no startedAt, because nothing runs yet: the operator keeps
+ * the phase at Assigned and counts no idle time until the start.
+ */
+export function heldStatus(
+  session: DebugSession, current: AgentStatus, container: ContainerFacts, endpoint: AttachEndpoint, startBy: Date, now: Date,
+): AgentStatus {
+  const runtime: RuntimeStatus = {
+    ...current.runtime,
+    containerID: container.containerID,
+    image: container.image,
+    attachURL: endpoint.attachURL,
+    certificateSHA256: endpoint.certificateSHA256,
+    attachedClients: 0,
+    containerRemoved: false,
+  };
+  const message = `debug container ${shortID(container.containerID)} starts when the first client attaches, at the latest at ${startBy.toISOString()}`;
+  return build(session, current, runtime, { status: 'True', reason: Reason.WaitingForClient, message }, now);
+}
+
+/**
+ * A held container removed because the session ended (deadline, deletion)
+ * before any client came: not a failure of the container, so Ready takes
+ * the reason the operator ended the session with.
+ */
+export function unstartedRemovedStatus(session: DebugSession, current: AgentStatus, now: Date): AgentStatus {
+  const runtime: RuntimeStatus = { ...current.runtime, attachedClients: 0, containerRemoved: true };
+  const reason = findCondition(session.status?.conditions, ConditionType.Finished)?.reason ?? Reason.Deleted;
+  const message = 'the session ended before its command started; the debug container was removed unstarted';
+  return build(session, current, runtime, { status: 'False', reason, message }, now);
+}
+
 /** The endpoint stays in status after the exit: a late client still fetches the output, the logs and the recording there. */
 export function exitedStatus(
   session: DebugSession, current: AgentStatus, container: ContainerFacts, terminal: TerminalFacts, endpoint: AttachEndpoint, now: Date,

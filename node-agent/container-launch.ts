@@ -1,5 +1,7 @@
 // Creating and starting one session's debug container: find the target and
-// its pod's sandbox, make sure the image is there, create, attach, start.
+// its pod's sandbox, make sure the image is there, create and attach; the
+// start is a step of its own, since it may wait for the first client
+// (start-policy.ts).
 // Faults of the session (bad target, image, rejected container) become a
 // SessionFailure; faults of the moment (API server or Docker unreachable)
 // are thrown as they are, and the work queue retries.
@@ -27,13 +29,14 @@ export interface LaunchDeps {
 export interface LaunchHooks {
   /** Called before a pull, which may take long, so status can say so. */
   onPull(image: string): Promise<void>;
-  /** The terminal for the created container; it attaches before the start, so no output is missed. */
+  /** The terminal for the created container; it attaches before the start, so the agent misses no output. */
   terminalFor(containerID: string): SessionTerminal;
   /** A container was created and must be removed if the launch fails later. */
   onCreated(containerID: string): void;
 }
 
-export async function launchContainer(d: LaunchDeps, session: DebugSession, hooks: LaunchHooks): Promise<string> {
+/** Creates the container and attaches the agent to it; returns its ID. */
+export async function createContainer(d: LaunchDeps, session: DebugSession, hooks: LaunchHooks): Promise<string> {
   const target = session.status!.target!;
   const namespace = session.metadata.namespace!;
   let pod: Pod;
@@ -52,8 +55,12 @@ export async function launchContainer(d: LaunchDeps, session: DebugSession, hook
   const id = await rejectedAsFailure('creating the debug container', () => d.docker.create(name, spec));
   hooks.onCreated(id);
   await hooks.terminalFor(id).attach();
-  await rejectedAsFailure('starting the debug container', () => d.docker.start(id));
   return id;
+}
+
+/** Starting is where Docker runs the command: a command that does not exist fails here. */
+export function startContainer(docker: DockerEngine, id: string): Promise<void> {
+  return rejectedAsFailure('starting the debug container', () => docker.start(id));
 }
 
 /**

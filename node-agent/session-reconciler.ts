@@ -1,6 +1,6 @@
 // Level-based reconcile of one session key: look at the session (from the
 // cache) and at Docker's containers for it, then make the node match:
-// launch, adopt, report, stop, remove. It never relies on which event woke
+// create, start (or hold for the first client), adopt, report, stop, remove. It never relies on which event woke
 // it, so a missed event or an agent restart changes nothing but timing.
 
 import { Reason } from '../crds/conditions.ts';
@@ -10,14 +10,16 @@ import { applySessionStatus } from '../kube/sessions.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ReconcileResult } from '../kube/workqueue.ts';
 import {
-  agentStatusOf, exitedStatus, failedStatus, readyOf, removedStatus, runningStatus, sameAgentStatus, startingStatus,
-  type AgentStatus, type AttachEndpoint, type ContainerFacts,
+  agentStatusOf, exitedStatus, failedStatus, heldStatus, readyOf, removedStatus, runningStatus, sameAgentStatus, startingStatus,
+  unstartedRemovedStatus, type AgentStatus, type AttachEndpoint,
 } from './agent-status.ts';
-import { launchContainer, type LaunchDeps } from './container-launch.ts';
+import { containerFacts } from './container-facts.ts';
+import { createContainer, startContainer, type LaunchDeps } from './container-launch.ts';
 import { CONTAINER_NODE_LABEL, SESSION_LABEL, SESSION_UID_LABEL, sessionLabelValue } from './container-spec.ts';
 import type { ContainerDetails } from './docker/engine.ts';
 import { SessionFailure, TERMINAL_READY_REASONS } from './session-failure.ts';
 import type { SessionSlots } from './session-slots.ts';
+import { decideStart } from './start-policy.ts';
 import type { StateDir } from './state-dir.ts';
 import { readFileTail } from './terminal/bounded-file.ts';
 import { utf8FromBoundary } from './terminal/output-memory.ts';
@@ -93,32 +95,37 @@ export class SessionReconciler {
     if (current.runtime.containerRemoved || current.runtime.exitCode !== undefined) return;
     if (ready?.status === 'False' && TERMINAL_READY_REASONS.includes(ready.reason)) return;
     if (current.runtime.containerID) return this.write(session, removedStatus(session, current, this.d.clock()));
-    const log = this.logFor(session);
     if (!this.d.slots.tryReserve(uid)) {
       const failure = new SessionFailure(Reason.NodeAtCapacity, `this node already runs its maximum of ${this.d.slots.max} debug sessions`);
-      log.warn({ max: this.d.slots.max }, 'Refused debug session: node at capacity');
+      this.logFor(session).warn({ max: this.d.slots.max }, 'Refused debug session: node at capacity');
       return this.write(session, failedStatus(session, current, failure, this.d.clock()));
     }
     let created: string | undefined;
     try {
-      const id = await launchContainer(this.d, session, {
+      created = await createContainer(this.d, session, {
         onPull: (image) => this.write(session, startingStatus(session, current, `pulling image ${image}`, this.d.clock())),
         terminalFor: (containerID) => this.d.terminals.open(session, containerID),
         onCreated: (containerID) => (created = containerID),
       });
-      log.info({ container: id.slice(0, 12) }, 'Started debug container');
-      return this.follow(session, id);
     } catch (err) {
       if (!(err instanceof SessionFailure)) {
         if (!created) this.d.slots.release(uid);
         throw err;
       }
-      log.warn({ reason: err.reason, message: err.message }, 'Failed to start debug container');
-      if (created) await this.d.docker.remove(created);
-      await this.d.terminals.dispose(uid);
-      this.d.slots.release(uid);
-      return this.write(session, failedStatus(session, this.current(session), err, this.d.clock()));
+      return this.failed(session, err, created);
     }
+    return this.follow(session, created);
+  }
+
+  /** A fault of the session, not of the moment: clients hear why, the container goes, and it is never tried again. */
+  private async failed(session: DebugSession, err: SessionFailure, containerID: string | undefined): Promise<void> {
+    const uid = session.metadata.uid!;
+    this.logFor(session).warn({ reason: err.reason, message: err.message }, 'Failed to start debug container');
+    this.d.terminals.get(uid)?.fail(err.message);
+    if (containerID) await this.d.docker.remove(containerID);
+    await this.d.terminals.dispose(uid);
+    this.d.slots.release(uid);
+    await this.write(session, failedStatus(session, this.current(session), err, this.d.clock()));
   }
 
   /** The session's container exists: keep the terminal attached and report, or wind up after the exit. */
@@ -131,10 +138,7 @@ export class SessionReconciler {
     if (state === 'removing') return { requeueAfterMs: 1_000 };
     this.d.slots.hold(session.metadata.uid!);
     await terminal.attach();
-    if (state === 'created') {
-      await this.d.docker.start(id);
-      return { requeueAfterMs: 0 };
-    }
+    if (state === 'created') return this.startOrHold(session, details, terminal);
     const now = this.d.clock();
     const facts = terminal.facts();
     const current = this.current(session);
@@ -146,11 +150,37 @@ export class SessionReconciler {
     await this.write(session, running);
   }
 
+  /**
+   * A created container starts now, or waits for its first client
+   * (start-policy.ts); the client's arrival changes the terminal, which
+   * brings the session back here.
+   */
+  private async startOrHold(session: DebugSession, details: ContainerDetails, terminal: SessionTerminal): Promise<ReconcileResult | void> {
+    const now = this.d.clock();
+    const decision = decideStart({
+      grantExpiresAt: session.spec.attach?.expiresAt, createdAt: details.Created, clientCame: terminal.hadClient, now,
+    });
+    if (!decision.start) {
+      await this.write(session, heldStatus(session, this.current(session), containerFacts(details), this.d.endpoint(session), decision.startBy, now));
+      return { requeueAfterMs: decision.startBy.getTime() - now.getTime() };
+    }
+    try {
+      await startContainer(this.d.docker, details.Id);
+    } catch (err) {
+      if (err instanceof SessionFailure) return this.failed(session, err, details.Id);
+      throw err;
+    }
+    terminal.started();
+    this.logFor(session).info({ container: details.Id.slice(0, 12), cause: decision.cause }, 'Started debug container');
+    return { requeueAfterMs: 0 };
+  }
+
   /** The session ended (deadline, idle, deletion): stop and remove its container. */
   private async end(session: DebugSession, id: string | undefined): Promise<void> {
     if (id) {
       await this.d.docker.stop(id, STOP_GRACE_SECONDS);
       const details = await this.d.docker.inspect(id);
+      if (details?.State.Status === 'created') return this.discardUnstarted(session, id);
       if (details) return this.windUp(session, details, this.d.terminals.open(session, id), 'Removed debug container of an ended session');
     }
     this.d.slots.release(session.metadata.uid!);
@@ -161,6 +191,8 @@ export class SessionReconciler {
   private async windUp(session: DebugSession, details: ContainerDetails, terminal: SessionTerminal, message: string): Promise<void> {
     await terminal.outputEnded(OUTPUT_DRAIN_MS);
     terminal.finish(details.State.ExitCode);
+    // A client that sees the exit in status fetches the output log next.
+    await terminal.filesClosed();
     const facts = terminal.facts();
     const outputTail = facts.outputTail || utf8FromBoundary(readFileTail(this.d.state.outputLogPath(session.metadata), OUTPUT_TAIL_BYTES));
     const terminalFacts = { attachedClients: 0, lastActivityAt: facts.lastActivityAt, outputTail, recordingBytes: facts.recordingBytes };
@@ -169,6 +201,17 @@ export class SessionReconciler {
     this.d.slots.release(session.metadata.uid!);
     await this.write(session, removedStatus(session, this.current(session), this.d.clock()));
     this.logFor(session).info({ container: details.Id.slice(0, 12), exitCode: details.State.ExitCode }, message);
+  }
+
+  /** A container held for a client that never came: it never ran, so there is no exit or output to report. */
+  private async discardUnstarted(session: DebugSession, id: string): Promise<void> {
+    const uid = session.metadata.uid!;
+    this.d.terminals.get(uid)?.fail('the session ended before its command started');
+    await this.d.docker.remove(id);
+    await this.d.terminals.dispose(uid);
+    this.d.slots.release(uid);
+    await this.write(session, unstartedRemovedStatus(session, this.current(session), this.d.clock()));
+    this.logFor(session).info({ container: id.slice(0, 12) }, 'Removed unstarted debug container of an ended session');
   }
 
   /** A container whose session is gone, or belongs to an earlier session of the same name. */
@@ -213,16 +256,4 @@ export class SessionReconciler {
     }
     this.written.set(session.metadata.uid!, { key: `${session.metadata.namespace}/${session.metadata.name}`, status });
   }
-}
-
-function containerFacts(d: ContainerDetails): ContainerFacts {
-  const exited = d.State.Status === 'exited' || d.State.Status === 'dead';
-  const time = (t: string) => (t && !t.startsWith('0001-') ? new Date(t).toISOString() : undefined);
-  return {
-    containerID: d.Id,
-    image: d.Config.Image,
-    startedAt: time(d.State.StartedAt),
-    exitCode: exited ? d.State.ExitCode : undefined,
-    finishedAt: exited ? time(d.State.FinishedAt) : undefined,
-  };
 }

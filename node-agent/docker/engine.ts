@@ -17,6 +17,8 @@ export interface ContainerSummary {
 export interface ContainerDetails {
   Id: string;
   Name: string;
+  /** RFC 3339 time of creation. */
+  Created: string;
   Config: { Image: string; Labels: Record<string, string>; Tty: boolean; OpenStdin: boolean };
   State: { Status: string; Running: boolean; ExitCode: number; StartedAt: string; FinishedAt: string; Error: string };
 }

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { encode, encodeClose, encodeResize } from '../../attach/channel-protocol.ts';
+import { encode, encodeClose, encodeResize, exitCodeOf } from '../../attach/channel-protocol.ts';
 import { createLogger } from '../../log/logger.ts';
 import type { TerminalClient } from '../terminal/session-terminal.ts';
 import { serveAttachClient, type TerminalControls } from './attach-client.ts';
@@ -70,6 +70,17 @@ test('output goes out on its channel, and the exit status on channel 3 before a 
   const status = JSON.parse(c.frames[2]!.subarray(1).toString());
   assert.is(status.reason, 'NonZeroExitCode');
   assert.equal(status.details.causes, [{ reason: 'ExitCode', message: '2' }]);
+  c.done();
+});
+
+test('a command that could not start ends the connection with a failure status that carries no exit code', async () => {
+  const c = await connect('v5.channel.k8s.io');
+  c.terminal.client().failed('starting the debug container failed: exec: "nope": not found');
+  const { code } = await c.closed;
+  assert.is(code, 1000);
+  const status = JSON.parse(c.frames[0]!.subarray(1).toString());
+  assert.equal([c.frames[0]![0], status.status, status.message], [3, 'Failure', 'starting the debug container failed: exec: "nope": not found']);
+  assert.is(exitCodeOf(status), undefined);
   c.done();
 });
 

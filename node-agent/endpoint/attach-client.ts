@@ -4,7 +4,7 @@
 // and a client that stops answering pings is dropped too.
 
 import type { WebSocket } from 'ws';
-import { Channel, decode, encode, exitStatus } from '../../attach/channel-protocol.ts';
+import { Channel, decode, encode, exitStatus, startFailureStatus } from '../../attach/channel-protocol.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { TerminalClient } from '../terminal/session-terminal.ts';
 
@@ -44,9 +44,10 @@ export function serveAttachClient(ws: WebSocket, terminal: TerminalControls, lim
       ws.send(encode(channel, data));
     },
     exited(exitCode) {
-      if (ws.readyState !== ws.OPEN) return;
-      ws.send(encode(Channel.status, JSON.stringify(exitStatus(exitCode))));
-      ws.close(CLOSE.normal);
+      finalStatus(exitStatus(exitCode));
+    },
+    failed(message) {
+      finalStatus(startFailureStatus(message));
     },
   };
 
@@ -89,6 +90,12 @@ export function serveAttachClient(ws: WebSocket, terminal: TerminalControls, lim
     log.info({ code }, 'Detached attach client');
   });
   ws.on('error', (err) => log.debug({ err }, 'Attach client connection failed'));
+
+  function finalStatus(status: object): void {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(encode(Channel.status, JSON.stringify(status)));
+    ws.close(CLOSE.normal);
+  }
 
   function refuse(reason: string): void {
     log.warn({ reason }, 'Closed attach client that sent a malformed frame');

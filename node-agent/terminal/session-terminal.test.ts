@@ -35,6 +35,7 @@ function fakeClient() {
     got,
     output: (channel, data) => void got.push(`${channel}:${data}`),
     exited: (code) => void got.push(`exit:${code}`),
+    failed: (message) => void got.push(`failed:${message}`),
   };
   return client;
 }
@@ -103,11 +104,14 @@ test('at the exit attached clients get the status, and a later client gets the u
 
 test('clients coming and going are counted and reported as a change', async () => {
   const { t, changes } = await terminal({ tty: true, stdin: true });
+  assert.not.ok(t.hadClient);
   const detach = t.addClient(fakeClient());
+  assert.ok(t.hadClient);
   assert.is(t.facts().attachedClients, 1);
   detach();
   assert.is(t.facts().attachedClients, 0);
   assert.is(changes(), 2);
+  assert.ok(t.hadClient, 'a client that left still counts as having come');
   assert.is(t.facts().lastActivityAt, new Date(0).toISOString());
 });
 
@@ -136,6 +140,29 @@ test('resizes reach a TTY container; without a TTY they are only recorded', asyn
   const without = await terminal({ tty: false, stdin: false });
   without.t.resize(100, 40);
   assert.equal(without.resizes, []);
+});
+
+test('a size asked for before the start is applied once the container has started', async () => {
+  const { t, resizes } = await terminal({ tty: true, stdin: true });
+  t.started();
+  assert.equal(resizes, [], 'no size yet, nothing to apply');
+  t.resize(100, 40);
+  t.resize(120, 50);
+  t.started();
+  assert.equal(resizes, ['100x40', '120x50', '120x50']);
+});
+
+test('a command that could not start is reported to attached clients and to later ones', async () => {
+  const { t } = await terminal({ tty: false, stdin: true });
+  const early = fakeClient();
+  t.addClient(early);
+  t.fail('starting the debug container failed');
+  t.finish(0);
+  const late = fakeClient();
+  t.addClient(late);
+  assert.equal(early.got, ['failed:starting the debug container failed']);
+  assert.equal(late.got, ['failed:starting the debug container failed']);
+  assert.ok(t.hasExited);
 });
 
 test('the end of the output stream is noticed and reported', async () => {

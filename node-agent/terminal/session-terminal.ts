@@ -18,6 +18,8 @@ export interface TerminalClient {
   output(channel: OutputChannel, data: Buffer): void;
   /** The command ended; the client sends the exit status and goes. */
   exited(exitCode: number): void;
+  /** The command never ran (its start failed); the client says why and goes. */
+  failed(message: string): void;
 }
 
 export interface TerminalOptions {
@@ -46,7 +48,11 @@ export class SessionTerminal {
   private lastActivity?: Date;
   private exitCode?: number;
   private exitedAt?: Date;
+  private failure?: string;
+  /** The last size a client asked for: a container held before its start cannot be resized yet. */
+  private size?: { width: number; height: number };
   private stdinClosed = false;
+  private clientCame = false;
   private lastAttachAt = 0;
 
   constructor(private readonly o: TerminalOptions) {}
@@ -60,8 +66,14 @@ export class SessionTerminal {
     return this.output !== undefined;
   }
 
+  /** Whether any client has attached so far (a container held for its first client starts then). */
+  get hadClient(): boolean {
+    return this.clientCame;
+  }
+
+  /** Whether the command exited, or failed to start. */
   get hasExited(): boolean {
-    return this.exitCode !== undefined;
+    return this.exitCode !== undefined || this.failure !== undefined;
   }
 
   /** When the agent learnt of the exit; late clients are served until the terminal is disposed. */
@@ -99,15 +111,20 @@ export class SessionTerminal {
     await Promise.race([this.outputEnd, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 
-  /** Adds a client and gives it what nobody has seen yet; after the exit, also the exit status. */
+  /** Adds a client and gives it what nobody has seen yet; after the exit (or a failed start), also how it ended. */
   addClient(client: TerminalClient): () => void {
     const { chunks } = this.undelivered.take();
     for (const c of chunks) client.output(c.channel, c.data);
+    if (this.failure !== undefined) {
+      client.failed(this.failure);
+      return () => {};
+    }
     if (this.exitCode !== undefined) {
       client.exited(this.exitCode);
       return () => {};
     }
     this.clients.add(client);
+    this.clientCame = true;
     this.touch();
     return () => {
       if (this.clients.delete(client)) this.touch();
@@ -137,20 +154,39 @@ export class SessionTerminal {
 
   resize(width: number, height: number): void {
     this.o.recording.resize(width, height);
-    if (!this.o.tty) return;
-    this.o.docker.resize(this.o.containerID, width, height).catch((err) => this.o.log.debug({ err }, 'Failed to resize debug container'));
+    this.size = { width, height };
+    this.applySize();
+  }
+
+  /** The container was just started: a size asked for while it waited for this start applies now. */
+  started(): void {
+    this.applySize();
   }
 
   /** The container exited: every client gets the status, later ones get it on arrival. */
   finish(exitCode: number): void {
-    if (this.exitCode !== undefined) return;
+    if (this.hasExited) return;
     this.exitCode = exitCode;
     this.exitedAt = this.o.clock();
     for (const client of this.clients) client.exited(exitCode);
     this.clients.clear();
     this.input?.destroy();
-    void this.o.recording.close();
-    void this.o.outputLog.close();
+    void this.filesClosed();
+  }
+
+  /** Resolves when the recording and the output log are complete on disk, for whoever reads them next. */
+  filesClosed(): Promise<void> {
+    return Promise.all([this.o.recording.close(), this.o.outputLog.close()]).then(() => {});
+  }
+
+  /** The container could not start: clients are told why, and so is any that comes later. */
+  fail(message: string): void {
+    if (this.hasExited) return;
+    this.failure = message;
+    this.exitedAt = this.o.clock();
+    for (const client of this.clients) client.failed(message);
+    this.clients.clear();
+    this.input?.destroy();
   }
 
   facts(): { attachedClients: number; lastActivityAt?: string; outputTail: string; recordingBytes: number } {
@@ -170,7 +206,13 @@ export class SessionTerminal {
   async dispose(): Promise<void> {
     this.output?.destroy();
     this.input?.destroy();
-    await Promise.all([this.o.recording.close(), this.o.outputLog.close()]);
+    await this.filesClosed();
+  }
+
+  private applySize(): void {
+    if (!this.o.tty || !this.size) return;
+    const { width, height } = this.size;
+    this.o.docker.resize(this.o.containerID, width, height).catch((err) => this.o.log.debug({ err }, 'Failed to resize debug container'));
   }
 
   private touch(): void {
