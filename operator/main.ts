@@ -52,16 +52,19 @@ const queue = new WorkQueue((key) => reconciler.reconcile(key), {
 const unfinished = (filter: (s: DebugSession) => boolean) =>
   sessions.list().filter((s) => !['Succeeded', 'Failed'].includes(s.status?.phase ?? '') || s.metadata.deletionTimestamp).filter(filter);
 const enqueue = (s: DebugSession) => queue.add(`${s.metadata.namespace}/${s.metadata.name}`);
-sessions.onChange((key) => queue.add(key));
-pods.onChange((key) => unfinished((s) => key.startsWith(`${s.metadata.namespace}/`)).forEach(enqueue));
-leases.onChange(() => unfinished(() => true).forEach(enqueue));
 
 let started = false;
 const start = async () => {
   sessions.start();
   pods.start();
   leases.start();
+  // No reconcile before every cache is full: a session seen before its pod
+  // would be failed as PodNotFound.
   await Promise.all([sessions.hasSynced(), pods.hasSynced(), leases.hasSynced()]);
+  sessions.onChange((key) => queue.add(key));
+  pods.onChange((key) => unfinished((s) => key.startsWith(`${s.metadata.namespace}/`)).forEach(enqueue));
+  leases.onChange(() => unfinished(() => true).forEach(enqueue));
+  sessions.list().forEach(enqueue);
   started = true;
   log.info({ namespaces: opts.namespaces.length ? opts.namespaces : 'all', sessions: sessions.list().length }, 'Started reconciling');
 };
