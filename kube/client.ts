@@ -67,9 +67,19 @@ export class KubeClient {
   }
 
   /** Headers that authenticate a request made outside this client (e.g. a WebSocket). */
-  async authHeaders(): Promise<Record<string, string>> {
+  async authHeaders(): Promise<Record<string, string | string[]>> {
     const token = await this.credentials.token?.();
-    return token ? { authorization: `Bearer ${token}` } : {};
+    const headers: Record<string, string | string[]> = token ? { authorization: `Bearer ${token}` } : {};
+    // Ignoring a kubeconfig's impersonation would act with the real user's
+    // rights where the user asked for fewer.
+    const as = this.credentials.impersonate;
+    if (as) {
+      headers['impersonate-user'] = as.user;
+      if (as.groups?.length) headers['impersonate-group'] = as.groups;
+      if (as.uid) headers['impersonate-uid'] = as.uid;
+      for (const [key, values] of Object.entries(as.extra ?? {})) headers[`impersonate-extra-${encodeURIComponent(key)}`] = values;
+    }
+    return headers;
   }
 
   /** TLS options for connections made outside this client. */
@@ -90,7 +100,7 @@ export class KubeClient {
 
   private async open(method: string, path: string, opts: RequestOptions): Promise<IncomingMessage> {
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const headers: Record<string, string> = { accept: 'application/json', ...(await this.authHeaders()) };
+    const headers: Record<string, string | string[]> = { accept: 'application/json', ...(await this.authHeaders()) };
     if (body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
     return new Promise((resolve, reject) => {
       const req = https.request(this.url(path, opts.query), { method, headers, agent: this.agent, signal: opts.signal }, resolve);

@@ -23,6 +23,8 @@ export interface Credentials {
   namespace: string;
   /** Who this is, for labels and logs: the context's user name. */
   user: string;
+  /** The kubeconfig's `as`, `as-groups`, ...: requests are made as that user, as kubectl does. */
+  impersonate?: { user: string; groups?: string[]; uid?: string; extra?: Record<string, string[]> };
 }
 
 export interface LoadOptions {
@@ -84,6 +86,9 @@ function fromKubeconfig(path: string, contextName?: string): Credentials {
     token: tokenSource(user),
     namespace: context.namespace ?? 'default',
     user: context.user ?? 'unknown',
+    impersonate: user.as
+      ? { user: user.as, groups: user['as-groups'], uid: user['as-uid'], extra: user['as-user-extra'] }
+      : undefined,
   };
 }
 
