@@ -47,6 +47,9 @@ export class AsciicastRecording {
   }
 
   output(stream: 'stdout' | 'stderr', data: Buffer): void {
+    // Past the size limit nothing is written: decoding and JSON-encoding the
+    // output anyway cost most of the agent's CPU on a large output.
+    if (this.file.isFull) return;
     const text = this.decoders[stream].write(data);
     if (text) this.event('o', text);
   }
@@ -74,6 +77,7 @@ export class AsciicastRecording {
   }
 
   private event(code: 'o' | 'r' | 'm', data: string): void {
+    if (this.file.isFull) return;
     if (!this.startedAt) this.start(DEFAULT_SIZE.width, DEFAULT_SIZE.height);
     this.file.append(asciicastEvent(this.elapsed(), code, data));
   }
