@@ -14,6 +14,16 @@ mkdir -p "$CLUSTER_CACHE"
 exec 9>"$CLUSTER_CACHE/cluster.lock"
 flock -w 900 9 || { say "another cluster up/down still runs"; exit 1; }
 
+# The demo's operator and agent first: they would only log errors without an API server.
+for f in "$CLUSTER_RUN"/demo-*.pid; do
+  [ -f "$f" ] || continue
+  pid=$(cat "$f")
+  if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'dist/\(operator\|node-agent\).mjs'; then
+    say "stopping $(basename "$f" .pid) (pid $pid)"
+    stop_pid "$pid" 10
+  fi
+  rm -f "$f"
+done
 for c in kubelet cri-dockerd; do stop_component "$c"; stop_strays "$c"; done
 if timeout 10 docker version >/dev/null 2>&1; then
   clean_node
