@@ -8,7 +8,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { pinTLS } from '../attach/pinned-tls.ts';
+import { CertificateMismatchError, pinTLS } from '../attach/pinned-tls.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { findAgentPod } from './agent-pod.ts';
 import { UserError } from './errors.ts';
@@ -49,9 +49,22 @@ export async function connectAgent(kube: KubeClient, target: AgentTarget, opts: 
       reason = `${url.host} is not reachable from here (${code})`;
     }
   }
-  const tunnel = await throughApiServer(kube, target.node, port, reason, opts.log);
-  return pinTLS(tunnel, { certificateSHA256: target.certificateSHA256, host });
+  // A tunnel can break while being set up (an agent pod replaced mid-way);
+  // a fresh one is tried, but never after a certificate mismatch.
+  for (let attempt = 1; ; attempt++) {
+    const tunnel = await throughApiServer(kube, target.node, port, reason, opts.log);
+    try {
+      return await pinTLS(tunnel, { certificateSHA256: target.certificateSHA256, host });
+    } catch (err) {
+      tunnel.destroy();
+      if (err instanceof CertificateMismatchError || attempt >= PORT_FORWARD_ATTEMPTS) throw err;
+      opts.log(`The port-forward tunnel failed (${(err as Error).message.trim()}); opening a new one`);
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
 }
+
+const PORT_FORWARD_ATTEMPTS = 3;
 
 async function throughApiServer(kube: KubeClient, node: string | undefined, port: number, reason: string, log: (line: string) => void): Promise<Duplex> {
   if (!node) throw new UserError(`cannot reach the agent: ${reason}, and the session does not name its node yet`);
