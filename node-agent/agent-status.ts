@@ -59,6 +59,24 @@ function build(session: DebugSession, current: AgentStatus, runtime: RuntimeStat
 
 const shortID = (id: string) => id.slice(0, 12);
 
+/** Where the container is and how to reach it: the same in every status once it exists. */
+function published(container: ContainerFacts, endpoint: AttachEndpoint): RuntimeStatus {
+  return {
+    containerID: container.containerID,
+    image: container.image,
+    attachURL: endpoint.attachURL,
+    certificateSHA256: endpoint.certificateSHA256,
+  };
+}
+
+/** What the terminal knows, keeping the last known value where it knows nothing new. */
+function terminalFields(current: RuntimeStatus, terminal: TerminalFacts): RuntimeStatus {
+  return {
+    lastActivityAt: terminal.lastActivityAt ?? current.lastActivityAt,
+    recordingBytes: terminal.recordingBytes ?? current.recordingBytes,
+  };
+}
+
 export function startingStatus(session: DebugSession, current: AgentStatus, message: string, now: Date): AgentStatus {
   return build(session, current, current.runtime, { status: 'False', reason: Reason.Starting, message }, now);
 }
@@ -68,14 +86,10 @@ export function runningStatus(
 ): AgentStatus {
   const runtime: RuntimeStatus = {
     ...current.runtime,
-    containerID: container.containerID,
-    image: container.image,
-    attachURL: endpoint.attachURL,
-    certificateSHA256: endpoint.certificateSHA256,
+    ...published(container, endpoint),
     startedAt: container.startedAt ?? current.runtime.startedAt,
     attachedClients: terminal.attachedClients,
-    lastActivityAt: terminal.lastActivityAt ?? current.runtime.lastActivityAt,
-    recordingBytes: terminal.recordingBytes ?? current.runtime.recordingBytes,
+    ...terminalFields(current.runtime, terminal),
     containerRemoved: false,
   };
   const ready = { status: 'True' as const, reason: Reason.ContainerRunning, message: `debug container ${shortID(container.containerID)} is running` };
@@ -93,10 +107,7 @@ export function heldStatus(
 ): AgentStatus {
   const runtime: RuntimeStatus = {
     ...current.runtime,
-    containerID: container.containerID,
-    image: container.image,
-    attachURL: endpoint.attachURL,
-    certificateSHA256: endpoint.certificateSHA256,
+    ...published(container, endpoint),
     attachedClients: 0,
     containerRemoved: false,
   };
@@ -123,17 +134,13 @@ export function exitedStatus(
   const exitCode = container.exitCode ?? current.runtime.exitCode ?? -1;
   const runtime: RuntimeStatus = {
     ...current.runtime,
-    containerID: container.containerID,
-    image: container.image,
-    attachURL: endpoint.attachURL,
-    certificateSHA256: endpoint.certificateSHA256,
+    ...published(container, endpoint),
     startedAt: container.startedAt ?? current.runtime.startedAt,
     exitCode,
     finishedAt: container.finishedAt ?? now.toISOString(),
     attachedClients: 0,
-    lastActivityAt: terminal.lastActivityAt ?? current.runtime.lastActivityAt,
+    ...terminalFields(current.runtime, terminal),
     outputTail: terminal.outputTail ?? current.runtime.outputTail,
-    recordingBytes: terminal.recordingBytes ?? current.runtime.recordingBytes,
   };
   const ready = exitCode === 0
     ? { status: 'False' as const, reason: Reason.Completed, message: 'command exited with code 0' }
