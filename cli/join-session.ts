@@ -21,12 +21,13 @@ export interface JoinOptions {
 
 export async function joinSession(
   kube: KubeClient,
-  namespace: string,
-  name: string,
+  known: DebugSession,
   secret: { token: string; expiresAt: string },
   opts: JoinOptions,
   shutdown: Shutdown,
 ): Promise<number> {
+  const namespace = known.metadata.namespace!;
+  const name = known.metadata.name!;
   const progress = createProgress(process.stderr, `Waiting for debug session ${name}`);
   let outcome: { state: Exclude<Readiness, { kind: 'waiting' }>; session: DebugSession };
   try {
@@ -42,7 +43,7 @@ export async function joinSession(
         }
         return { state, session };
       },
-      { timeoutMs: opts.timeoutSeconds * 1000, signal: shutdown.signal },
+      { timeoutMs: opts.timeoutSeconds * 1000, signal: shutdown.signal, initial: known },
     );
   } finally {
     progress.stop();

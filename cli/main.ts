@@ -26,8 +26,10 @@ function report(err: unknown, verbose: boolean): number {
 
 function exit(code: number): void {
   process.exitCode = code;
-  // Let stdout drain, then leave even if a stray handle (stdin) would keep the loop alive.
-  process.stdout.write('', () => setTimeout(() => process.exit(code), 50).unref());
+  // Leave once stdout has drained: the session is already deleted, and waiting
+  // for sockets to close (the agent's, the API server's) or a stray handle
+  // (stdin) would only add to every run.
+  process.stdout.write('', () => process.exit(code));
 }
 
 /**

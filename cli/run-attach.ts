@@ -30,8 +30,7 @@ export async function attachExisting(conn: Connection, name: string, timeoutSeco
     const expiresAt = session.spec.attach?.expiresAt ?? new Date(Date.now() + TOKEN_LIFETIME_MS).toISOString();
     return await joinSession(
       kube,
-      namespace,
-      name,
+      session,
       { token, expiresAt },
       { stdin: spec.stdin ?? false, tty: spec.tty ?? false, portForward: conn.portForward, timeoutSeconds, log },
       shutdown,

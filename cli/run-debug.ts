@@ -29,7 +29,7 @@ export async function runDebug(opts: DebugOptions, shutdown: Shutdown): Promise<
       return 0;
     }
     log(`Created debug session ${namespace}/${name}`);
-    const code = await joinSession(kube, namespace, name, { token: secret.token, expiresAt: secret.grant.expiresAt }, { ...opts, log }, shutdown);
+    const code = await joinSession(kube, created, { token: secret.token, expiresAt: secret.grant.expiresAt }, { ...opts, log }, shutdown);
     commandEnded = true;
     return code;
   } finally {

@@ -59,6 +59,14 @@ test('the watch is on that one object from the version read, and its events are 
   assert.equal(seen, ['Pending', 'Assigned', 'Running']);
 });
 
+test('a known initial state starts the watch from its version without a GET', async () => {
+  reset();
+  world.events = [{ type: 'MODIFIED', object: session('Running', '7') }];
+  assert.is(await waitForSession(kube, 'ns', 's', running, { timeoutMs: 5000, initial: session('Pending', '3') }), '7');
+  assert.is(world.gets, 0);
+  assert.equal(world.watches, ['metadata.name=s rv=3']);
+});
+
 test('a watch ERROR (410 Gone) is followed by a fresh read', async () => {
   reset();
   world.events = [{ type: 'ERROR', object: { code: 410, message: 'too old' } }];

@@ -16,6 +16,8 @@ export interface WaitOptions {
   onChange?: (session: DebugSession) => void;
   /** Pause before re-reading after a failed watch. */
   retryMs?: number;
+  /** The session as just written (a create's answer): the first watch starts from it instead of a GET. */
+  initial?: DebugSession;
 }
 
 export async function waitForSession<T>(
@@ -36,11 +38,13 @@ export async function waitForSession<T>(
     opts.onChange?.(session);
     return decide(session);
   };
+  let initial = opts.initial;
   try {
     for (;;) {
       let current: DebugSession;
       try {
-        current = await read(kube, namespace, name, ctrl.signal);
+        current = initial ?? (await read(kube, namespace, name, ctrl.signal));
+        initial = undefined;
       } catch (err) {
         // An API server restart or a flaky proxy is waited out, within the timeout.
         if (ctrl.signal.aborted || !isTransient(err)) throw err;
