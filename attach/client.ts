@@ -17,6 +17,14 @@ export class AgentRefusedError extends Error {
   }
 }
 
+/** The connection broke before the remote command's exit status came. */
+export class AttachLostError extends Error {
+  constructor(cause: Error) {
+    super(`connection to the agent was lost: ${cause.message}`);
+    this.name = 'AttachLostError';
+  }
+}
+
 /** Opens the attach WebSocket over `socket`, which must be connected and verified already. */
 export function openAttach(socket: Duplex, url: string, token: string, handshakeTimeoutMs = 15_000): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -52,8 +60,12 @@ export interface AttachIO {
   onResize?: (listener: () => void) => () => void;
 }
 
-/** What the error channel said, or undefined when the connection ended without a status. */
-export type AttachResult = { status?: Record<string, any> };
+/**
+ * What the error channel said, or undefined when the connection ended
+ * without a status; and the WebSocket close code (1001: the agent is shutting
+ * down, 1006: the connection broke), which tells a lost agent from a refusal.
+ */
+export type AttachResult = { status?: Record<string, any>; closeCode: number };
 
 /** Pumps bytes both ways until the agent closes the connection. */
 export function pumpAttach(ws: WebSocket, io: AttachIO): Promise<AttachResult> {
@@ -80,7 +92,9 @@ export function pumpAttach(ws: WebSocket, io: AttachIO): Promise<AttachResult> {
     const onEnd = () => v5 && send(encodeClose(Channel.stdin));
     stdin.on('data', onData);
     stdin.on('end', onEnd);
-    stdin.resume();
+    // Attached anew after a lost connection: an input that already ended must still close the remote stdin.
+    if ((stdin as NodeJS.ReadableStream & { readableEnded?: boolean }).readableEnded) onEnd();
+    else stdin.resume();
     cleanups.push(() => {
       stdin.off('data', onData);
       stdin.off('end', onEnd);
@@ -105,7 +119,7 @@ export function pumpAttach(ws: WebSocket, io: AttachIO): Promise<AttachResult> {
     });
     let failure: Error | undefined;
     ws.on('error', (err) => (failure = err));
-    ws.on('close', () => {
+    ws.on('close', (closeCode: number) => {
       for (const undo of cleanups) undo();
       let status: Record<string, any> | undefined;
       try {
@@ -113,8 +127,8 @@ export function pumpAttach(ws: WebSocket, io: AttachIO): Promise<AttachResult> {
       } catch {
         status = { status: 'Failure', message: statusText };
       }
-      if (!status && failure) reject(new Error(`connection to the agent was lost: ${failure.message}`));
-      else resolve({ status });
+      if (!status && failure) reject(new AttachLostError(failure));
+      else resolve({ status, closeCode });
     });
   });
 }

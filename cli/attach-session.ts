@@ -3,7 +3,7 @@
 // one-time secret, and pump bytes until the remote command ends. Loaded only
 // when a run gets this far, so `list` and `--help` never load ws.
 
-import { AgentRefusedError, openAttach, pumpAttach, type AttachIO } from '../attach/client.ts';
+import { AgentRefusedError, AttachLostError, openAttach, pumpAttach, type AttachIO } from '../attach/client.ts';
 import type { DebugSession } from '../crds/types.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { connectAgent } from './agent-route.ts';
@@ -17,7 +17,15 @@ export interface AttachOptions {
   tty: boolean;
   portForward: boolean;
   log: (line: string) => void;
+  /** Called once the WebSocket is open, before any output. */
+  onAttached?: () => void;
 }
+
+/** The agent went away mid-session (restart, upgrade): the session may well go on without us. */
+export class ConnectionLostError extends UserError {}
+
+/** Close codes of an agent that went away rather than refused: 1001 going away, 1006 broken connection. */
+const AGENT_GONE_CODES = new Set([1001, 1006]);
 
 /** Refusals worth a retry: the agent may not have seen a just-patched spec.attach yet. */
 const RETRY_STATUSES = new Set([401, 403, 404]);
@@ -48,6 +56,7 @@ export async function attachSession(
     }
   }
   opts.log(`Attached (protocol ${ws.protocol})`);
+  opts.onAttached?.();
 
   const stdin = process.stdin;
   const raw = opts.tty && stdin.isTTY;
@@ -64,8 +73,11 @@ export async function attachSession(
     onResize: size ? (listener) => onResize(size, listener) : undefined,
   };
   try {
-    const { status } = await pumpAttach(ws, io);
+    const { status, closeCode } = await pumpAttach(ws, io).catch((err) => {
+      throw err instanceof AttachLostError ? new ConnectionLostError(err.message) : err;
+    });
     shutdown.signal.throwIfAborted();
+    if (!status && AGENT_GONE_CODES.has(closeCode)) throw new ConnectionLostError(`the agent closed the connection (code ${closeCode})`);
     if (!status) throw new UserError('the agent closed the connection without an exit status (the session may have been ended or deleted)');
     const { code, message } = exitCodeFromStatus(status);
     if (message) process.stderr.write(`${raw ? '\r\n' : ''}error: ${message}\n`);

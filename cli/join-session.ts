@@ -70,8 +70,8 @@ export async function joinSession(
     }
     case 'ready': {
       opts.log(`Debug session ${name} is ready on node ${session.status?.target?.nodeName ?? '?'}`);
-      const { attachSession } = await import('./attach-session.ts');
-      return attachSession(kube, session, state, await token(), opts, shutdown);
+      const { attachUntilEnd } = await import('./attach-until-end.ts');
+      return attachUntilEnd(kube, session, state, await token(), opts, shutdown);
     }
   }
 }
