@@ -63,6 +63,12 @@ if (!values.e2e) {
   add(await uvu('.', pattern, ['node_modules', 'e2e', '.cluster']));
 }
 
+/** Files that restart Docker or the API server under everything else: after all the others. */
+const RESTARTING = ['platform-restarts.test.ts'];
+function lastThoseThatRestart(a: string, b: string): number {
+  return Number(RESTARTING.includes(a)) - Number(RESTARTING.includes(b)) || a.localeCompare(b);
+}
+
 if (!values.unit) {
   const { prepareE2E } = await import('../e2e/prepare.ts');
   const env = await prepareE2E(run);
@@ -72,7 +78,7 @@ if (!values.unit) {
   } else {
     // One process per file: a file that deploys cluster-wide programs, or
     // crashes, cannot disturb the others.
-    const files = readdirSync(resolve(import.meta.dirname, '../e2e')).filter((f) => new RegExp(pattern).test(f)).sort();
+    const files = readdirSync(resolve(import.meta.dirname, '../e2e')).filter((f) => new RegExp(pattern).test(f)).sort(lastThoseThatRestart);
     for (const file of files) add(await uvu('e2e', `^${file.replaceAll('.', '\\.')}$`, [], { ...process.env, ...env }));
   }
 }
