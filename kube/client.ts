@@ -35,10 +35,16 @@ export const PATCH = {
   apply: 'application/apply-patch+yaml',
 } as const;
 
+/** Called once per request sent, watches and other streams included: how a program counts its API traffic. */
+export type RequestHook = (method: string, path: string, opts: RequestOptions) => void;
+
 export class KubeClient {
   private readonly agent: https.Agent;
 
-  constructor(readonly credentials: Credentials) {
+  constructor(
+    readonly credentials: Credentials,
+    private readonly onRequest?: RequestHook,
+  ) {
     this.agent = new https.Agent({
       keepAlive: true,
       ca: credentials.ca,
@@ -99,6 +105,7 @@ export class KubeClient {
   }
 
   private async open(method: string, path: string, opts: RequestOptions): Promise<IncomingMessage> {
+    this.onRequest?.(method, path, opts);
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const headers: Record<string, string | string[]> = { accept: 'application/json', ...(await this.authHeaders()) };
     if (body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { NODE_LABEL, type DebugSession } from '../crds/types.ts';
 import { leasesPath } from '../kube/agent-lease.ts';
+import { describeRequest } from '../kube/api-request.ts';
 import { KubeClient } from '../kube/client.ts';
 import { InformerSet } from '../kube/informer-set.ts';
 import { loadCredentials } from '../kube/kubeconfig.ts';
@@ -26,7 +27,10 @@ try {
   log.error({ err }, 'Refused options');
   process.exit(2);
 }
-const kube = new KubeClient(loadCredentials({ kubeconfig: opts.kubeconfig }));
+// Made before the client, which counts each request in them; the gauges read
+// the caches and the queue, made below, only when scraped.
+const metrics = createMetrics(() => sessions.list(), () => queue.depth);
+const kube = new KubeClient(loadCredentials({ kubeconfig: opts.kubeconfig }), (method, path, req) => metrics.apiRequests.inc(describeRequest(method, path, req)));
 
 const onError = (what: string) => (err: unknown) => log.warn({ what, err }, 'Restarted watch after error');
 const sessions = new InformerSet<DebugSession>(kube, opts.namespaces, sessionsPath, { resyncMs: opts.resyncMs, onError: onError('debugsessions') });
@@ -37,7 +41,6 @@ const reconciler = new SessionReconciler({
   kube, sessions, pods, leases, leaseNamespace: opts.leaseNamespace, limits: opts.limits,
   clock: () => new Date(), events: new EventRecorder(kube, FIELD_MANAGER, log), log,
 });
-const metrics = createMetrics(() => sessions.list(), () => queue.depth);
 const queue = new WorkQueue((key) => reconciler.reconcile(key), {
   concurrency: opts.concurrency,
   onError: (key, err, retryInMs) => {

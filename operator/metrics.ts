@@ -8,6 +8,8 @@ export interface OperatorMetrics {
   registry: Registry;
   reconcileDuration: Histogram;
   reconcileErrors: Counter;
+  /** Every request to the API server, by verb and resource (kube/api-request.ts): the operator's cost to the control plane. */
+  apiRequests: Counter<'verb' | 'resource'>;
 }
 
 export function createMetrics(sessions: () => DebugSession[], queueDepth: () => number): OperatorMetrics {
@@ -33,5 +35,9 @@ export function createMetrics(sessions: () => DebugSession[], queueDepth: () => 
       labelNames: ['result'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
     }),
     reconcileErrors: new Counter({ name: 'kubectl_debug_reconcile_errors_total', help: 'Reconciles that failed and were retried.', registers: [registry] }),
+    apiRequests: new Counter({
+      name: 'kubectl_debug_operator_api_requests_total', help: 'Requests sent to the API server, watches included, by verb and resource.',
+      labelNames: ['verb', 'resource'], registers: [registry],
+    }),
   };
 }

@@ -6,7 +6,9 @@
 //   BENCH_RUNS=10            runs of each variant in the interleaved comparisons
 //   BENCH_KEYSTROKES=200     keystrokes per session in the round-trip benchmark
 //   BENCH_SESSIONS=1000      sessions held by the operator in the footprint benchmark
-//   BENCH_ONLY=start,throughput,keystroke,agent,operator,cli   a subset
+//   BENCH_SCALE_SESSIONS=1000  sessions the operator assigns in the scale benchmark,
+//   BENCH_SCALE_NODES=100      spread over this many simulated nodes
+//   BENCH_ONLY=start,throughput,keystroke,agent,operator,scale,cli   a subset
 
 import { spawn } from 'node:child_process';
 import { loadCredentials } from '../../kube/kubeconfig.ts';
@@ -16,6 +18,7 @@ import { agentFootprint } from './agent-footprint.ts';
 import { cliStartup } from './cli-startup.ts';
 import { keystroke } from './keystroke.ts';
 import { operatorFootprint } from './operator-footprint.ts';
+import { operatorScale } from './operator-scale.ts';
 import { formatTable, machine, writeJson, type Measurement } from './report.ts';
 import { sampleRss } from './rss.ts';
 import { ScopedStack } from './scoped-stack.ts';
@@ -30,6 +33,8 @@ const count = (name: string, fallback: number, min: number) => {
 const RUNS = count('BENCH_RUNS', 10, 1);
 const KEYS = count('BENCH_KEYSTROKES', 200, 10);
 const SESSIONS = count('BENCH_SESSIONS', 1000, 1);
+const SCALE_SESSIONS = count('BENCH_SCALE_SESSIONS', 1000, 1);
+const SCALE_NODES = count('BENCH_SCALE_NODES', 100, 1);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const wanted = (name: string) => !ONLY || ONLY.includes(name);
 
@@ -72,6 +77,7 @@ try {
     ['throughput', 'Output throughput', () => throughput(stack, pod, RUNS, log)],
     ['keystroke', 'Keystroke round trip', () => keystroke(stack, kube, pod, KEYS, log)],
     ['operator', 'Operator resident memory', () => operatorFootprint(stack, kube, SESSIONS, operatorIdle, log)],
+    ['scale', 'Operator at scale', () => operatorScale(stack, kube, SCALE_SESSIONS, SCALE_NODES, log)],
     ['cli', 'CLI start-up', () => cliStartup(stack, apiPort, RUNS, log)],
   ];
   for (const [key, name, step] of steps) {
@@ -87,7 +93,7 @@ try {
   // Memory that stays after the load is gone: growth here is retained heap, or a leak.
   await new Promise((r) => setTimeout(r, 5_000));
   for (const [program, pid] of [['agent', stack.agent.process.pid!], ['operator', stack.operator.process.pid!]] as const) {
-    const m = measurements.find((x) => x.name.startsWith(program === 'agent' ? 'Agent' : 'Operator'));
+    const m = measurements.find((x) => x.name.startsWith(program === 'agent' ? 'Agent resident' : 'Operator resident'));
     const samples = await sampleRss(pid).catch((err) => (log(`bench: ${program} RSS: ${err.message}`), [] as number[]));
     m?.series.push({ label: `${program} idle, after all benchmarks`, unit: 'MiB', samples });
   }

@@ -10,7 +10,7 @@ import { pairwiseMedian, summarize, type Summary } from './stats.ts';
 
 export interface Series {
   label: string;
-  unit: 'ms' | 'MiB/s' | 'MiB';
+  unit: 'ms' | 'MiB/s' | 'MiB' | 'requests';
   /** One entry per run, NaN for a run that failed, so run i of each series lines up. */
   samples: number[];
   /** Errors of failed runs (the first few). */
