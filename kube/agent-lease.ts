@@ -8,6 +8,9 @@ export const AGENT_LEASE_LABEL = NODE_LABEL;
 export const AGENT_LEASE_DURATION_SECONDS = 30;
 export const AGENT_LEASE_RENEW_MS = 10_000;
 
-export const agentLeaseName = (node: string) => `kubectl-debug-agent.${node}`;
+const AGENT_LEASE_PREFIX = 'kubectl-debug-agent.';
+export const agentLeaseName = (node: string) => `${AGENT_LEASE_PREFIX}${node}`;
+/** The node of an agent Lease's name, or undefined for another Lease. */
+export const nodeOfAgentLease = (name: string) => (name.startsWith(AGENT_LEASE_PREFIX) ? name.slice(AGENT_LEASE_PREFIX.length) : undefined);
 
 export const leasesPath = (namespace: string) => `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;

@@ -11,9 +11,11 @@ import { loadCredentials } from '../kube/kubeconfig.ts';
 import type { Lease, Pod } from '../kube/objects.ts';
 import { sessionsPath } from '../kube/sessions.ts';
 import { createLogger } from '../log/logger.ts';
+import { affectedByAgent, affectedByPod } from './affected-sessions.ts';
 import { EventRecorder } from './events.ts';
 import { boundPort, serve } from './http-endpoints.ts';
 import { LeaderElector } from './leader-election.ts';
+import { LeaseEdges } from './lease-edges.ts';
 import { createMetrics } from './metrics.ts';
 import { parseOptions } from './options.ts';
 import { FIELD_MANAGER, SessionReconciler } from './reconciler.ts';
@@ -50,11 +52,10 @@ const queue = new WorkQueue((key) => reconciler.reconcile(key), {
   onDone: (_key, ms, failed) => metrics.reconcileDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000),
 });
 
-// Pods and agent Leases matter only through the sessions that refer to them:
-// any change to one re-examines the unfinished sessions it may affect.
-const unfinished = (filter: (s: DebugSession) => boolean) =>
-  sessions.list().filter((s) => !['Succeeded', 'Failed'].includes(s.status?.phase ?? '') || s.metadata.deletionTimestamp).filter(filter);
+// Pods and agent Leases matter only through the sessions that refer to them
+// (affected-sessions.ts); of a Lease, only its edges (lease-edges.ts).
 const enqueue = (s: DebugSession) => queue.add(`${s.metadata.namespace}/${s.metadata.name}`);
+const agentEdges = new LeaseEdges((key) => leases.get(key), (node) => affectedByAgent(sessions.list(), node).forEach(enqueue));
 
 let started = false;
 const start = async () => {
@@ -65,8 +66,9 @@ const start = async () => {
   // would be failed as PodNotFound.
   await Promise.all([sessions.hasSynced(), pods.hasSynced(), leases.hasSynced()]);
   sessions.onChange((key) => queue.add(key));
-  pods.onChange((key) => unfinished((s) => key.startsWith(`${s.metadata.namespace}/`)).forEach(enqueue));
-  leases.onChange(() => unfinished(() => true).forEach(enqueue));
+  pods.onChange((key) => affectedByPod(sessions.list(), key).forEach(enqueue));
+  leases.onChange((key) => agentEdges.changed(key));
+  leases.list().forEach((l) => agentEdges.changed(`${l.metadata.namespace}/${l.metadata.name}`));
   sessions.list().forEach(enqueue);
   started = true;
   log.info({ namespaces: opts.namespaces.length ? opts.namespaces : 'all', sessions: sessions.list().length }, 'Started reconciling');
@@ -94,6 +96,7 @@ if (opts.leaderElect) {
 
 const shutdown = async (signal: string) => {
   queue.stop();
+  agentEdges.stop();
   await elector?.release();
   log.info({ signal }, 'Stopped operator');
   process.exit(0);

@@ -46,15 +46,14 @@ export class SessionReconciler {
     const observed = await this.observe(session);
     if (session.metadata.deletionTimestamp) return this.reconcileDeletion(session, observed);
 
-    if (!session.metadata.finalizers?.includes(CLEANUP_FINALIZER)) {
-      await this.patchMetadata(session, { finalizers: [...(session.metadata.finalizers ?? []), CLEANUP_FINALIZER] });
-      return {}; // the update event brings the key back with the finalizer in place
-    }
-
     const decision = decide(observed);
-    if (decision.nodeLabel && session.metadata.labels?.[NODE_LABEL] !== decision.nodeLabel) {
-      await this.patchMetadata(session, { labels: { [NODE_LABEL]: decision.nodeLabel } });
-    }
+    // One patch for both: the finalizer is in place before any status that
+    // lets an agent start a container, and the node label (what an agent
+    // selects its sessions by) comes with it.
+    const metadata: { finalizers?: string[]; labels?: Record<string, string> } = {};
+    if (!session.metadata.finalizers?.includes(CLEANUP_FINALIZER)) metadata.finalizers = [...(session.metadata.finalizers ?? []), CLEANUP_FINALIZER];
+    if (decision.nodeLabel && session.metadata.labels?.[NODE_LABEL] !== decision.nodeLabel) metadata.labels = { [NODE_LABEL]: decision.nodeLabel };
+    if (metadata.finalizers || metadata.labels) await this.patchMetadata(session, metadata);
     const before = operatorStatusOf(session.status);
     if (!sameStatus(before, decision.status)) {
       await applySessionStatus(this.d.kube, session, decision.status, FIELD_MANAGER);
