@@ -42,7 +42,9 @@ export function parseOptions(argv: string[]): OperatorOptions {
       identity: { type: 'string', default: `${process.env.POD_NAME ?? hostname()}_${randomUUID()}` },
       'health-addr': { type: 'string', default: '127.0.0.1:8081' },
       'metrics-addr': { type: 'string', default: '127.0.0.1:8080' },
-      concurrency: { type: 'string', default: '4' },
+      // Sessions reconciled at once. Each waits on the API server (3 requests to
+      // assign one), so 8 beat 4 by a third in the scale benchmark: 101 vs 75 a second.
+      concurrency: { type: 'string', default: '8' },
       'resync-seconds': { type: 'string' },
       'target-wait-seconds': { type: 'string' },
       'agent-wait-seconds': { type: 'string' },
@@ -61,7 +63,7 @@ export function parseOptions(argv: string[]): OperatorOptions {
     identity: v.identity!,
     healthAddr: v['health-addr']!,
     metricsAddr: v['metrics-addr']!,
-    concurrency: Math.max(1, Number(v.concurrency) || 4),
+    concurrency: Math.max(1, Number(v.concurrency) || 8),
     resyncMs: seconds('resync-seconds', v['resync-seconds'], 60_000),
     limits: {
       targetWaitMs: seconds('target-wait-seconds', v['target-wait-seconds'], DEFAULT_LIMITS.targetWaitMs),
