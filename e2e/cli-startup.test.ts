@@ -1,4 +1,4 @@
-// The CLI's start-up budget: from invocation of `node dist/cli.mjs POD` to
+// The CLI's start-up budget: from invocation of `node dist/cli.cjs POD` to
 // its first request at the API server, at most 150 ms. Measured against a
 // local HTTPS server standing in for the API server (no cluster needed),
 // interleaved with a bare node:https client that does nothing else, so a
@@ -58,7 +58,7 @@ async function firstRequest(args: string[]): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 test(`kubectl-debug POD sends its first API request within ${BUDGET_MS} ms (scaled to this machine)`, async () => {
-  const cli = [resolve(REPO_ROOT, 'dist/cli.mjs'), 'web', '--detach', '--kubeconfig', kubeconfig];
+  const cli = [resolve(REPO_ROOT, 'dist/cli.cjs'), 'web', '--detach', '--kubeconfig', kubeconfig];
   await firstRequest(cli); // the first run pays for a cold file cache
   const cliTimes: number[] = [];
   const bareTimes: number[] = [];

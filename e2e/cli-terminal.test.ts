@@ -76,7 +76,7 @@ term('SIGTERM ends the CLI with 143, the terminal restored and the session delet
   const t = terminal(ctx);
   t.line(`kubectl-debug -n ${ctx.stack.ns} web --idle-timeout 600${AFTER}`);
   await t.waitFor(REMOTE_PROMPT, 90_000);
-  const pid = execFileSync('pgrep', ['-f', `cli.mjs -n ${ctx.stack.ns} web --idle-timeout 600`], { encoding: 'utf8' }).trim().split('\n')[0]!;
+  const pid = execFileSync('pgrep', ['-f', `cli.cjs -n ${ctx.stack.ns} web --idle-timeout 600`], { encoding: 'utf8' }).trim().split('\n')[0]!;
   process.kill(Number(pid), 'SIGTERM');
   const [, modes] = await t.waitFor(/EXIT=143\n(.*)END/, 30_000);
   assert.match(modes!, /(^| )icanon /);

@@ -4,11 +4,9 @@
 // model (0.5 s and ~80 MB), which the CLI's start-up and the per-node agent's
 // memory cannot afford.
 
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as yaml from 'js-yaml';
 
 export interface Credentials {
@@ -100,11 +98,16 @@ function tokenSource(user: Record<string, any>): Credentials['token'] {
 }
 
 /** Runs a client-go credential plugin (EKS, GKE, OIDC helpers) and caches its token until it expires. */
-function execPluginToken(exec: { command: string; args?: string[]; env?: { name: string; value: string }[] }) {
+function execPluginToken(exec: { apiVersion?: string; command: string; args?: string[]; env?: { name: string; value: string }[] }) {
   let cached: { token: string; expires: number } | undefined;
   return async () => {
     if (cached && cached.expires > Date.now() + 10_000) return cached.token;
-    const env = { ...process.env, ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value])) };
+    // What client-go tells a plugin about the call; some plugins refuse to run without it.
+    const execInfo = { apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } };
+    const env = { ...process.env, KUBERNETES_EXEC_INFO: JSON.stringify(execInfo), ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value])) };
+    // Loaded here: most kubeconfigs have no plugin, and child_process costs every start a few ms.
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
     const { stdout } = await promisify(execFile)(exec.command, exec.args ?? [], { env });
     const status = JSON.parse(stdout).status ?? {};
     const expires = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : Date.now() + 60_000;
