@@ -27,8 +27,12 @@ export class ConnectionLostError extends UserError {}
 /** Close codes of an agent that went away rather than refused: 1001 going away, 1006 broken connection. */
 const AGENT_GONE_CODES = new Set([1001, 1006]);
 
-/** Refusals worth a retry: the agent may not have seen a just-patched spec.attach yet. */
-const RETRY_STATUSES = new Set([401, 403, 404]);
+/**
+ * Refusals worth a retry: the agent may not have seen a just-patched
+ * spec.attach yet (401, 403, 404), or held the client longer than it waits
+ * for a container being created (409).
+ */
+const RETRY_STATUSES = new Set([401, 403, 404, 409]);
 const ATTEMPTS = 5;
 
 /** Attaches and returns the remote exit code. */

@@ -59,6 +59,12 @@ test('a container held for its first client is ready: its command starts when th
   assert.equal(readiness(session({ phase: 'Assigned', runtime, conditions: [held] })), { kind: 'ready', ...runtime });
 });
 
+test('a container being created with its endpoint published is ready: the agent holds the client until it exists', () => {
+  const creating = cond('Ready', 'False', 'CreatingContainer', 'creating the debug container');
+  assert.equal(readiness(session({ phase: 'Assigned', runtime, conditions: [creating] })), { kind: 'ready', ...runtime });
+  assert.is(readiness(session({ phase: 'Assigned', conditions: [creating] })).kind, 'waiting');
+});
+
 test('a command that exited before we attached is finished with its exit code, even when the operator calls it Failed', () => {
   const s = session({
     phase: 'Failed',

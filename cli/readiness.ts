@@ -2,7 +2,7 @@
 // give up with the operator's words, or read the output of a command that
 // finished before we got there. Pure, so every phase is tested without a cluster.
 
-import { ConditionType } from '../crds/conditions.ts';
+import { ConditionType, Reason } from '../crds/conditions.ts';
 import type { Condition, DebugSession } from '../crds/types.ts';
 
 export type Readiness =
@@ -24,7 +24,9 @@ export function readiness(session: DebugSession): Readiness {
   }
   if (status.phase === 'Failed') return { kind: 'failed', message: failureMessage(session) };
   const ready = condition(session, ConditionType.Ready);
-  if (ready?.status === 'True' && runtime.attachURL && runtime.certificateSHA256) {
+  // While Docker creates the container the agent already holds a connecting client (Reason.CreatingContainer).
+  const attachable = ready?.status === 'True' || ready?.reason === Reason.CreatingContainer;
+  if (attachable && runtime.attachURL && runtime.certificateSHA256) {
     return { kind: 'ready', attachURL: runtime.attachURL, certificateSHA256: runtime.certificateSHA256 };
   }
   if (status.phase === 'Succeeded') return { kind: 'finished', exitCode: 0 };

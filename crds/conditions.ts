@@ -16,6 +16,12 @@ export const Reason = {
   AgentUnavailable: 'AgentUnavailable',
   WaitingForAgent: 'WaitingForAgent',
   Starting: 'Starting',
+  /**
+   * Ready=False while Docker creates the container, with the attach endpoint
+   * already in status: a client may connect now and is held until the
+   * container exists, which takes its connection off the start's path.
+   */
+  CreatingContainer: 'CreatingContainer',
   // Progress
   AgentAssigned: 'AgentAssigned',
   ContainerRunning: 'ContainerRunning',

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DebugSession } from '../crds/types.ts';
 import {
-  agentStatusOf, exitedStatus, failedStatus, heldStatus, readyOf, removedStatus, runningStatus, sameAgentStatus, unstartedRemovedStatus,
+  agentStatusOf, creatingStatus, exitedStatus, failedStatus, heldStatus, readyOf, removedStatus, runningStatus, sameAgentStatus, unstartedRemovedStatus,
   type AgentStatus,
 } from './agent-status.ts';
 
@@ -25,6 +25,15 @@ const terminal = { attachedClients: 1, lastActivityAt: t1.toISOString(), recordi
 test("the agent's part leaves out the operator's conditions and fields", () => {
   const part = agentStatusOf(session.status);
   assert.equal(part, { runtime: {}, conditions: [] });
+});
+
+test('while the container is created the endpoint is out already, with Ready=False', () => {
+  const s = creatingStatus(session, agentStatusOf(session.status), endpoint, t1);
+  assert.equal(s.runtime, { attachURL: endpoint.attachURL, certificateSHA256: endpoint.certificateSHA256 });
+  assert.equal(readyOf(s), {
+    type: 'Ready', status: 'False', reason: 'CreatingContainer', message: 'creating the debug container',
+    observedGeneration: 3, lastTransitionTime: t1.toISOString(),
+  });
 });
 
 test('a running container is Ready=True with everything a client needs to attach', () => {

@@ -81,6 +81,12 @@ export function startingStatus(session: DebugSession, current: AgentStatus, mess
   return build(session, current, current.runtime, { status: 'False', reason: Reason.Starting, message }, now);
 }
 
+/** Docker is creating the container; the endpoint is published already, and a client that connects now is held until it exists. */
+export function creatingStatus(session: DebugSession, current: AgentStatus, endpoint: AttachEndpoint, now: Date): AgentStatus {
+  const runtime: RuntimeStatus = { ...current.runtime, attachURL: endpoint.attachURL, certificateSHA256: endpoint.certificateSHA256 };
+  return build(session, current, runtime, { status: 'False', reason: Reason.CreatingContainer, message: 'creating the debug container' }, now);
+}
+
 export function runningStatus(
   session: DebugSession, current: AgentStatus, container: ContainerFacts, terminal: TerminalFacts, endpoint: AttachEndpoint, now: Date,
 ): AgentStatus {

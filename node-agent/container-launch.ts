@@ -29,6 +29,8 @@ export interface LaunchDeps {
 export interface LaunchHooks {
   /** Called before a pull, which may take long, so status can say so. */
   onPull(image: string): Promise<void>;
+  /** Called as Docker starts creating the container, which runs alongside; the launch waits for both. */
+  onCreating(): Promise<void>;
   /** The terminal for the created container; it attaches before the start, so the agent misses no output. */
   terminalFor(containerID: string): SessionTerminal;
   /** A container was created and must be removed if the launch fails later. */
@@ -52,9 +54,13 @@ export async function createContainer(d: LaunchDeps, session: DebugSession, hook
   await ensureImage(d.docker, image, session.spec.imagePullPolicy ?? 'IfNotPresent', d.pullTimeoutMs, () => hooks.onPull(image));
 
   const { name, spec } = debugContainerSpec({ session, node: d.node, targetContainerID: targetID, sandboxID, image });
+  // Caught here and rethrown below: a failed create must not leave it rejected unhandled.
+  const announced = hooks.onCreating().then(() => undefined, (err: unknown) => ({ err }));
   const id = await rejectedAsFailure('creating the debug container', () => d.docker.create(name, spec));
   hooks.onCreated(id);
   await hooks.terminalFor(id).attach();
+  const failed = await announced;
+  if (failed) throw failed.err;
   return id;
 }
 

@@ -34,6 +34,10 @@ test("it joins the target's pid and network namespaces and the sandbox's IPC nam
   assert.is(HostConfig.AutoRemove, false);
 });
 
+test('Docker keeps no log of its own: the agent keeps the output, bounded', () => {
+  assert.equal(build(session()).spec.HostConfig.LogConfig, { Type: 'none', Config: {} });
+});
+
 test('without a command it runs a shell, preferring bash', () => {
   const { spec } = build(session());
   assert.equal(spec.Entrypoint, DEFAULT_COMMAND);

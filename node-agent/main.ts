@@ -28,7 +28,10 @@ const RESYNC_MS = 60_000;
 const PULL_TIMEOUT_MS = 10 * 60_000;
 /** A client attaching this long after a command ended still gets its output and exit status. */
 const TERMINAL_GRACE_MS = 10 * 60_000;
-const CLIENT_LIMITS = { maxBufferedBytes: 4 * 1024 * 1024, pingIntervalMs: 20_000 };
+// A client more than 1 MiB behind holds its session's output back until it is
+// down to 256 KiB; 16 MiB queued can only be a broken one (the stream pauses
+// long before). A pong must come within 20 s, behind whatever is queued.
+const CLIENT_LIMITS = { highWaterBytes: 1 << 20, lowWaterBytes: 256 << 10, maxBufferedBytes: 16 << 20, pingIntervalMs: 20_000 };
 
 async function main(config: AgentConfig): Promise<void> {
   const clock = () => new Date();
@@ -53,6 +56,7 @@ async function main(config: AgentConfig): Promise<void> {
     cachedSession: (ns, name) => sessions.get(`${ns}/${name}`),
     freshSession: (ns, name) => sessions.fresh(ns, name),
     terminal: (s) => terminals.get(s.metadata.uid!),
+    whenTerminalOpen: (s, timeoutMs) => terminals.whenOpen(s.metadata.uid!, timeoutMs),
     recordingPath: (s) => state.recordingPath(s.metadata),
     outputLogPath: (s) => state.outputLogPath(s.metadata),
     usedSecrets,

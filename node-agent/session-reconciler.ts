@@ -10,7 +10,7 @@ import { applySessionStatus } from '../kube/sessions.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ReconcileResult } from '../kube/workqueue.ts';
 import {
-  agentStatusOf, exitedStatus, failedStatus, heldStatus, readyOf, removedStatus, runningStatus, sameAgentStatus, startingStatus,
+  agentStatusOf, creatingStatus, exitedStatus, failedStatus, heldStatus, readyOf, removedStatus, runningStatus, sameAgentStatus, startingStatus,
   unstartedRemovedStatus, type AgentStatus, type AttachEndpoint,
 } from './agent-status.ts';
 import { containerFacts } from './container-facts.ts';
@@ -50,6 +50,8 @@ export class SessionReconciler {
   /** The agent's part as last written, by UID: newer than a cache that has not caught up with the write. */
   private readonly written = new Map<string, { key: string; status: AgentStatus }>();
   private readonly sizeReportedAt = new Map<string, number>();
+  /** The status write in flight per session UID (write()). */
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(private readonly d: ReconcilerDeps) {}
 
@@ -104,6 +106,7 @@ export class SessionReconciler {
     try {
       created = await createContainer(this.d, session, {
         onPull: (image) => this.write(session, startingStatus(session, current, `pulling image ${image}`, this.d.clock())),
+        onCreating: () => this.write(session, creatingStatus(session, this.current(session), this.d.endpoint(session), this.d.clock())),
         terminalFor: (containerID) => this.d.terminals.open(session, containerID),
         onCreated: (containerID) => (created = containerID),
       });
@@ -122,6 +125,7 @@ export class SessionReconciler {
     const uid = session.metadata.uid!;
     this.logFor(session).warn({ reason: err.reason, message: err.message }, 'Failed to start debug container');
     this.d.terminals.get(uid)?.fail(err.message);
+    this.d.terminals.failWaiting(uid, err.message);
     if (containerID) await this.d.docker.remove(containerID);
     await this.d.terminals.dispose(uid);
     this.d.slots.release(uid);
@@ -157,12 +161,17 @@ export class SessionReconciler {
    */
   private async startOrHold(session: DebugSession, details: ContainerDetails, terminal: SessionTerminal): Promise<ReconcileResult | void> {
     const now = this.d.clock();
-    const decision = decideStart({
+    let decision = decideStart({
       grantExpiresAt: session.spec.attach?.expiresAt, createdAt: details.Created, clientCame: terminal.hadClient, now,
     });
     if (!decision.start) {
-      await this.write(session, heldStatus(session, this.current(session), containerFacts(details), this.d.endpoint(session), decision.startBy, now));
-      return { requeueAfterMs: decision.startBy.getTime() - now.getTime() };
+      const held = this.write(session, heldStatus(session, this.current(session), containerFacts(details), this.d.endpoint(session), decision.startBy, now));
+      // A client that connected while the container was created (CreatingContainer)
+      // usually arrives while this is written: start for it at once, not a reconcile
+      // later. The write goes on; the next one waits for it (write()).
+      const arrived = await Promise.race([held.then(() => false), terminal.clientArrival().then(() => true)]);
+      if (!arrived) return { requeueAfterMs: decision.startBy.getTime() - now.getTime() };
+      decision = { start: true, cause: 'ClientAttached' };
     }
     try {
       await startContainer(this.d.docker, details.Id);
@@ -246,7 +255,17 @@ export class SessionReconciler {
   }
 
   /** Writes the agent's whole part when it differs from what is there; a session gone meanwhile needs nothing. */
-  private async write(session: DebugSession, status: AgentStatus): Promise<void> {
+  private write(session: DebugSession, status: AgentStatus): Promise<void> {
+    // One at a time per session, in order: a write may still be on its way when
+    // the next is made (startOrHold), and two applies in flight could land swapped.
+    const uid = session.metadata.uid!;
+    const next = (this.writing.get(uid) ?? Promise.resolve()).catch(() => {}).then(() => this.apply(session, status));
+    this.writing.set(uid, next);
+    next.finally(() => this.writing.get(uid) === next && this.writing.delete(uid)).catch(() => {});
+    return next;
+  }
+
+  private async apply(session: DebugSession, status: AgentStatus): Promise<void> {
     if (sameAgentStatus(this.current(session), status)) return;
     try {
       await applySessionStatus(this.d.kube, session, status as DebugSessionStatus, FIELD_MANAGER);

@@ -42,6 +42,7 @@ export interface ContainerCreateSpec {
     IpcMode: string;
     CapAdd: string[];
     AutoRemove: boolean;
+    LogConfig: { Type: string; Config: Record<string, string> };
   };
 }
 

@@ -9,7 +9,7 @@ import type { TerminalClient } from '../terminal/session-terminal.ts';
 import { serveAttachClient, type TerminalControls } from './attach-client.ts';
 
 const quiet = createLogger({}, { write: () => {} });
-const limits = { maxBufferedBytes: 1 << 20, pingIntervalMs: 60_000 };
+const limits = { highWaterBytes: 64 << 10, lowWaterBytes: 16 << 10, maxBufferedBytes: 1 << 20, pingIntervalMs: 60_000 };
 
 /** A terminal that records what clients do to it and lets the test speak as the container. */
 function fakeTerminal() {
@@ -129,6 +129,31 @@ test('a client whose send buffer is over the bound is dropped instead of being w
   terminal.client().output(1, Buffer.from('x'));
   assert.ok(terminated);
   assert.is(sent, 0);
+});
+
+test('a client past its high-water mark asks the terminal to wait, and says when it has caught up', () => {
+  const terminal = fakeTerminal();
+  const sends: (() => void)[] = [];
+  const ws = {
+    protocol: 'v5.channel.k8s.io', OPEN: 1, readyState: 1, bufferedAmount: 0,
+    on() {}, ping() {}, terminate() {}, close() {},
+    send(frame: Buffer, cb: () => void) {
+      ws.bufferedAmount += frame.length;
+      sends.push(() => { ws.bufferedAmount -= frame.length; cb(); });
+    },
+  };
+  serveAttachClient(ws as never, terminal.controls, limits, quiet);
+  const client = terminal.client();
+  assert.ok(client.output(1, Buffer.alloc(32 << 10)), 'below the mark');
+  assert.not.ok(client.output(1, Buffer.alloc(40 << 10)), 'past the mark');
+  let drained = 0;
+  client.onDrain(() => drained++);
+  sends.shift()!();
+  assert.is(drained, 0, 'still above the low-water mark');
+  sends.shift()!();
+  assert.is(drained, 1, 'caught up');
+  client.onDrain(() => drained++);
+  assert.is(drained, 2, 'a client that is caught up says so at once');
 });
 
 test('a client that stops answering pings is dropped', async () => {

@@ -1,7 +1,8 @@
 // One client's WebSocket, speaking the Kubernetes channel protocol, joined to
-// a session's terminal. The client can slow down only itself: when it does
-// not read fast enough its send buffer grows past a bound and it is dropped,
-// and a client that stops answering pings is dropped too.
+// a session's terminal. A client that reads slowly says so (output() returns
+// false past a high-water mark) and the terminal holds its stream back until
+// it drains; one that stops answering pings is dropped, and one whose queue
+// still passes a hard bound is dropped too.
 
 import type { WebSocket } from 'ws';
 import { Channel, decode, encode, exitStatus, startFailureStatus } from '../../attach/channel-protocol.ts';
@@ -19,7 +20,11 @@ export interface TerminalControls {
 }
 
 export interface ClientLimits {
-  /** Bytes queued for a client before it counts as too slow and is dropped. */
+  /** Bytes queued for a client past which the terminal waits for it to drain. */
+  highWaterBytes: number;
+  /** Bytes queued for a client that still count as caught up. */
+  lowWaterBytes: number;
+  /** Bytes queued for a client before it counts as broken and is dropped. */
   maxBufferedBytes: number;
   /** A client that does not answer a ping before the next one is dropped. */
   pingIntervalMs: number;
@@ -33,15 +38,29 @@ export function serveAttachClient(ws: WebSocket, terminal: TerminalControls, lim
   let detach = () => {};
   let alive = true;
 
+  let drained: (() => void)[] = [];
+  // ws calls back once a frame is written out to the socket: the queue shrank.
+  const sent = () => {
+    if (drained.length === 0 || ws.bufferedAmount > limits.lowWaterBytes) return;
+    const callbacks = drained;
+    drained = [];
+    for (const callback of callbacks) callback();
+  };
+
   const client: TerminalClient = {
     output(channel, data) {
-      if (ws.readyState !== ws.OPEN) return;
+      if (ws.readyState !== ws.OPEN) return true;
       if (ws.bufferedAmount > limits.maxBufferedBytes) {
         log.warn({ bufferedBytes: ws.bufferedAmount }, 'Dropped attach client that did not keep up with output');
         ws.terminate();
-        return;
+        return true;
       }
-      ws.send(encode(channel, data));
+      ws.send(encode(channel, data), sent);
+      return ws.bufferedAmount < limits.highWaterBytes;
+    },
+    onDrain(callback) {
+      if (ws.bufferedAmount <= limits.lowWaterBytes) callback();
+      else drained.push(callback);
     },
     exited(exitCode) {
       finalStatus(exitStatus(exitCode));
@@ -86,6 +105,7 @@ export function serveAttachClient(ws: WebSocket, terminal: TerminalControls, lim
 
   ws.on('close', (code: number) => {
     clearInterval(ping);
+    drained = [];
     detach();
     log.info({ code }, 'Detached attach client');
   });

@@ -26,6 +26,8 @@ export interface AttachServerDeps {
   freshSession(namespace: string, name: string): Promise<DebugSession | undefined>;
   /** The live terminal of a session, if its container runs or ran since the agent started. */
   terminal(session: DebugSession): TerminalControls | undefined;
+  /** The terminal once the container being created exists (Terminals.whenOpen). */
+  whenTerminalOpen(session: DebugSession, timeoutMs: number): Promise<{ terminal: TerminalControls } | { failed: string } | { timedOut: true }>;
   recordingPath(session: DebugSession): string;
   outputLogPath(session: DebugSession): string;
   usedSecrets: UsedSecretsFile;
@@ -33,6 +35,13 @@ export interface AttachServerDeps {
   clock: () => Date;
   log: Logger;
 }
+
+/**
+ * How long a client that came while the container is being created is held
+ * (Reason.CreatingContainer); within the CLI's 15 s handshake timeout, which
+ * retries a 409.
+ */
+const HOLD_FOR_CONTAINER_MS = 10_000;
 
 /** A refused caller can make the agent re-read a session from the API server at most this often. */
 const REREAD_INTERVAL_MS = 1_000;
@@ -97,7 +106,14 @@ export class AttachServer {
     }
     const auth = await this.authorize(req, path);
     if ('httpStatus' in auth) return refuseUpgrade(socket, auth.httpStatus, auth.reason);
-    const terminal = this.deps.terminal(auth.session) ?? finishedTerminal(auth.session);
+    let terminal = this.deps.terminal(auth.session) ?? finishedTerminal(auth.session);
+    if (!terminal && beingCreated(auth.session)) {
+      const held = await this.deps.whenTerminalOpen(auth.session, HOLD_FOR_CONTAINER_MS);
+      if ('failed' in held) return refuseUpgrade(socket, 410, `the debug container could not be started: ${held.failed}`);
+      if ('terminal' in held) terminal = held.terminal;
+      // A client that gave up meanwhile keeps its secret unspent.
+      if (socket.destroyed) return;
+    }
     if (!terminal) return refuseUpgrade(socket, 409, 'the debug container of this session is not running yet');
     this.consume(auth);
     const log = this.deps.log.child({ session: `${path.namespace}/${path.name}` });
@@ -173,4 +189,9 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
     `HTTP/1.1 ${status} ${REASON_PHRASES[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** Assigned here and not started: the agent is creating its container, or about to. */
+function beingCreated(session: DebugSession): boolean {
+  return session.status?.phase === 'Assigned' && !session.status.runtime?.containerID && session.status.runtime?.exitCode === undefined;
 }

@@ -33,7 +33,8 @@ function fakeClient() {
   const got: string[] = [];
   const client: TerminalClient & { got: string[] } = {
     got,
-    output: (channel, data) => void got.push(`${channel}:${data}`),
+    output: (channel, data) => (got.push(`${channel}:${data}`), true),
+    onDrain: (callback) => callback(),
     exited: (code) => void got.push(`exit:${code}`),
     failed: (message) => void got.push(`failed:${message}`),
   };
@@ -85,6 +86,53 @@ test('every attached client gets live output, and the log and recording get it t
   await t.dispose();
   assert.is(readFileSync(paths.log, 'utf8'), '$ ls\r\n');
   assert.match(readFileSync(paths.cast, 'utf8'), /"o","\$ ls\\r\\n"/);
+});
+
+/** A client that takes one chunk and then is behind until the test lets it drain. */
+function slowClient() {
+  const got: string[] = [];
+  let drain: (() => void) | undefined;
+  const client: TerminalClient = {
+    output: (channel, data) => (got.push(`${channel}:${data}`), false),
+    onDrain: (callback) => void (drain = callback),
+    exited: () => {},
+    failed: () => {},
+  };
+  return { client, got, drain: () => drain?.() };
+}
+
+test('a client that falls behind holds the output back until it drains, and nothing is lost', async () => {
+  const { t, output } = await terminal({ tty: true, stdin: false });
+  const slow = slowClient();
+  const fast = fakeClient();
+  t.addClient(slow.client);
+  t.addClient(fast);
+  output.push(Buffer.from('one'));
+  await tick();
+  output.push(Buffer.from('two'));
+  await tick();
+  assert.equal(slow.got, ['1:one'], 'the stream waits for the slow client');
+  assert.equal(fast.got, ['1:one'], 'and for everyone: one stream per session');
+  slow.drain();
+  await tick();
+  assert.equal(slow.got, ['1:one', '1:two']);
+  assert.equal(fast.got, ['1:one', '1:two']);
+});
+
+test('a client that goes while behind lets the output flow again', async () => {
+  const { t, output } = await terminal({ tty: true, stdin: false });
+  const slow = slowClient();
+  const fast = fakeClient();
+  const detach = t.addClient(slow.client);
+  t.addClient(fast);
+  output.push(Buffer.from('one'));
+  await tick();
+  output.push(Buffer.from('two'));
+  await tick();
+  assert.equal(fast.got, ['1:one']);
+  detach();
+  await tick();
+  assert.equal(fast.got, ['1:one', '1:two']);
 });
 
 test('at the exit attached clients get the status, and a later client gets the unseen output then the status', async () => {

@@ -1,9 +1,11 @@
 // The terminal of one debug container. The agent itself attaches to the
 // container from before it starts, so the recording and the output log see
 // everything even when no client is attached; clients get a copy of that one
-// stream. Nothing a client does (or fails to do) slows the container down:
-// output is handed to clients without waiting, and a client that cannot
-// keep up is dropped by its own connection.
+// stream. A client that reads slower than the command writes holds the
+// stream back (and so the command, as a terminal or `kubectl exec` would)
+// rather than losing output; a client that stops reading altogether stops
+// answering pings and is dropped by its own connection, which lets the
+// stream go on. Other sessions have streams of their own.
 
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../log/logger.ts';
@@ -15,7 +17,10 @@ import { OutputTail, UndeliveredOutput, type OutputChannel } from './output-memo
 
 /** One attached client, as the terminal sees it. */
 export interface TerminalClient {
-  output(channel: OutputChannel, data: Buffer): void;
+  /** false: the client has as much queued as it should; wait for `onDrain` before more. */
+  output(channel: OutputChannel, data: Buffer): boolean;
+  /** Calls back once the client has caught up (its queue is low again). */
+  onDrain(callback: () => void): void;
   /** The command ended; the client sends the exit status and goes. */
   exited(exitCode: number): void;
   /** The command never ran (its start failed); the client says why and goes. */
@@ -43,6 +48,8 @@ export class SessionTerminal {
   private input?: Duplex;
   private outputEnd?: Promise<void>;
   private readonly clients = new Set<TerminalClient>();
+  /** Clients the output stream is paused for, until each has drained or gone. */
+  private readonly behind = new Set<TerminalClient>();
   private readonly tail = new OutputTail();
   private readonly undelivered = new UndeliveredOutput();
   private lastActivity?: Date;
@@ -53,6 +60,8 @@ export class SessionTerminal {
   private size?: { width: number; height: number };
   private stdinClosed = false;
   private clientCame = false;
+  private firstClientCame?: () => void;
+  private readonly firstClient = new Promise<void>((resolve) => (this.firstClientCame = resolve));
   private lastAttachAt = 0;
 
   constructor(private readonly o: TerminalOptions) {}
@@ -69,6 +78,11 @@ export class SessionTerminal {
   /** Whether any client has attached so far (a container held for its first client starts then). */
   get hadClient(): boolean {
     return this.clientCame;
+  }
+
+  /** Resolves when the first client attaches (at once if one did). */
+  clientArrival(): Promise<void> {
+    return this.firstClient;
   }
 
   /** Whether the command exited, or failed to start. */
@@ -108,7 +122,16 @@ export class SessionTerminal {
   /** Resolves when the output stream has ended, or after timeoutMs. */
   async outputEnded(timeoutMs: number): Promise<void> {
     if (!this.outputEnd) return;
-    await Promise.race([this.outputEnd, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    // Time a client behind spends catching up does not count: the rest of the
+    // output is still in the paused stream, and a client that stopped reading
+    // is dropped by its pings, which lets the stream go on.
+    let timer: NodeJS.Timeout | undefined;
+    const quiet = new Promise<void>((resolve) => {
+      const check = () => (this.behind.size > 0 ? (timer = setTimeout(check, timeoutMs).unref()) : resolve());
+      timer = setTimeout(check, timeoutMs).unref();
+    });
+    await Promise.race([this.outputEnd, quiet]);
+    clearTimeout(timer);
   }
 
   /** Adds a client and gives it what nobody has seen yet; after the exit (or a failed start), also how it ended. */
@@ -125,8 +148,10 @@ export class SessionTerminal {
     }
     this.clients.add(client);
     this.clientCame = true;
+    this.firstClientCame?.();
     this.touch();
     return () => {
+      this.caughtUp(client);
       if (this.clients.delete(client)) this.touch();
     };
   }
@@ -247,7 +272,18 @@ export class SessionTerminal {
     this.o.outputLog.append(data);
     this.tail.push(data);
     const channel = CHANNEL[stream];
-    if (this.clients.size === 0) this.undelivered.push(channel, data);
-    else for (const client of this.clients) client.output(channel, data);
+    if (this.clients.size === 0) return this.undelivered.push(channel, data);
+    for (const client of this.clients) {
+      if (client.output(channel, data) || this.behind.has(client)) continue;
+      this.behind.add(client);
+      this.output?.pause();
+      client.onDrain(() => this.caughtUp(client));
+    }
+  }
+
+  /** A client drained or left: once nobody is behind, the output flows again. */
+  private caughtUp(client: TerminalClient): void {
+    if (!this.behind.delete(client) || this.behind.size > 0) return;
+    this.output?.resume();
   }
 }

@@ -22,8 +22,13 @@ export interface TerminalsOptions {
   onChange: (sessionKey: string) => void;
 }
 
+/** What a client held for a container being created gets. */
+export type HeldOutcome = { terminal: SessionTerminal } | { failed: string } | { timedOut: true };
+
 export class Terminals {
   private readonly byUID = new Map<string, { key: string; terminal: SessionTerminal }>();
+  /** Clients that came while their session's container was being created. */
+  private readonly waiting = new Map<string, Set<(outcome: HeldOutcome) => void>>();
 
   constructor(private readonly o: TerminalsOptions) {}
 
@@ -58,7 +63,39 @@ export class Terminals {
       onChange: () => this.o.onChange(key),
     });
     this.byUID.set(uid, { key, terminal });
+    // Synchronously: a held client joins before the launch can ask whether one came.
+    for (const resolve of this.waiting.get(uid) ?? []) resolve({ terminal });
+    this.waiting.delete(uid);
     return terminal;
+  }
+
+  /**
+   * The session's terminal once its container exists: a client that
+   * connected while Docker was still creating it waits here rather than
+   * being turned away, until the container exists, its launch fails
+   * (`failWaiting`), or timeoutMs.
+   */
+  whenOpen(uid: string, timeoutMs: number): Promise<HeldOutcome> {
+    const open = this.get(uid);
+    if (open) return Promise.resolve({ terminal: open });
+    return new Promise((resolve) => {
+      const waiters = this.waiting.get(uid) ?? new Set();
+      const done = (outcome: HeldOutcome) => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.waiting.get(uid) === waiters) this.waiting.delete(uid);
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => done({ timedOut: true }), timeoutMs);
+      waiters.add(done);
+      this.waiting.set(uid, waiters);
+    });
+  }
+
+  /** The launch failed: held clients hear why instead of waiting out their time. */
+  failWaiting(uid: string, message: string): void {
+    for (const resolve of this.waiting.get(uid) ?? []) resolve({ failed: message });
+    this.waiting.delete(uid);
   }
 
   async dispose(uid: string): Promise<void> {
