@@ -7,6 +7,7 @@ import type { DebugConfig } from './config.ts';
 import { UsageError } from './errors.ts';
 import { debugOptions, podName, sessionName, type TerminalInfo } from './options.ts';
 import { cliParser, type CommandModule } from './parser.ts';
+import { CLI_VERSION } from './version.ts';
 
 async function parse(args: string[]): Promise<{ module: CommandModule; argv: Record<string, any> }> {
   let chosen: { module: CommandModule; argv: Record<string, any> } | undefined;
@@ -38,6 +39,21 @@ async function options(args: string[], term = terminal, config: DebugConfig = {}
   assert.is(module.command, '$0 [pod]');
   return debugOptions(flagsOf(argv), config, term);
 }
+
+test('--version prints the package version and runs no command', async () => {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => void printed.push(line);
+  let ran = false;
+  try {
+    await cliParser(['--version'], async () => void (ran = true)).parseAsync();
+  } finally {
+    console.log = log;
+  }
+  assert.equal(printed, [CLI_VERSION]);
+  assert.match(CLI_VERSION, /^\d+\.\d+\.\d+/);
+  assert.not.ok(ran);
+});
 
 test('a pod and the words after -- become the target and the command', async () => {
   const o = await options(['web', '-n', 'shop', '-c', 'nginx', '--', 'ps', 'aux', '--forest']);

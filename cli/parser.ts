@@ -11,6 +11,7 @@ import * as logs from './commands/logs.ts';
 import * as replay from './commands/replay.ts';
 import { UsageError } from './errors.ts';
 import { globalFlags } from './global-flags.ts';
+import { CLI_VERSION } from './version.ts';
 
 export interface CommandModule {
   command: string | string[];
@@ -40,7 +41,7 @@ export function cliParser(args: string[], dispatch: Dispatch, width = 100): Argv
     .strict()
     .help('help')
     .alias('help', 'h')
-    .version(false)
+    .version('version', 'Print the version of kubectl-debug', CLI_VERSION)
     .wrap(Math.min(width, 120))
     .exitProcess(false)
     .fail((msg, err) => {
