@@ -5,11 +5,12 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as yaml from 'js-yaml';
-import { getSession } from '../kube/sessions.ts';
+import type { DebugSession } from '../crds/types.ts';
+import { getSession, sessionsPath } from '../kube/sessions.ts';
 import { docker, installBinDir, run } from './cli-harness.ts';
 import { createNamespace, deleteNamespace, kubeClient, kubectl, kubectlOk, logged, waitFor } from './kubectl.ts';
 import { REPO_ROOT } from './prepare.ts';
@@ -104,7 +105,15 @@ cluster('a one-shot session through the deployed programs shows the target\'s pr
   assert.match(r.stdout, 'httpd');
 });
 
-cluster('an agent upgrade keeps a live session\'s container, and the client re-attaches through the API server when the node address does not answer', async (ctx) => {
+cluster('an agent upgrade keeps live sessions: an attached CLI reconnects, and a client re-attaches through the API server when the node address does not answer', async (ctx) => {
+  // Attached during the upgrade: its command waits for a file the test makes once the CLI has reconnected.
+  const waiting = spawn('kubectl-debug', ['web', '-n', ctx.ns, '-v', '--', 'sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.2; done; echo survived-$((5*5))'], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let waitingOut = '';
+  let waitingErr = '';
+  waiting.stdout.on('data', (d) => (waitingOut += d));
+  waiting.stderr.on('data', (d) => (waitingErr += d));
+  const waitingExited = new Promise<number | null>((r) => waiting.on('close', r));
+  await waitFor(async () => waitingErr.includes('Attached'), 60_000, 'the attached CLI');
   const created = await run('kubectl-debug', ['web', '-n', ctx.ns, '--detach', '--stdin', '--tty', '--', 'sh'], { env: ctx.env, input: '' });
   assert.is(created.code, 0, created.stderr);
   const name = created.stdout.trim().split(/\s+/).at(-1)!.replace(/^debugsession[^/]*\//, '');
@@ -118,6 +127,11 @@ cluster('an agent upgrade keeps a live session\'s container, and the client re-a
   await waitFor(async () => (await getSession(kube, ctx.ns, name)).status?.runtime?.attachURL?.includes('127.0.0.2'), 60_000, 'the new agent to adopt the session');
   const state = (await docker(['inspect', '-f', '{{.State.Running}}', before.status!.runtime!.containerID!])).trim();
   assert.is(state, 'true', 'the debug container survived the agent upgrade');
+  await waitFor(async () => waitingErr.includes('Reconnected'), 60_000, `the attached CLI to reconnect; its stderr: ${waitingErr}`);
+  const waitingSession = (await kube.request<{ items: DebugSession[] }>('GET', sessionsPath(ctx.ns))).items.find((s) => s.spec.args?.some((a) => a.includes('survived')));
+  await docker(['exec', waitingSession!.status!.runtime!.containerID!, 'touch', '/tmp/go']);
+  assert.is(await waitingExited, 0, waitingErr);
+  assert.is(waitingOut, 'survived-25\n');
   const attached = await run('kubectl-debug', ['attach', name, '-n', ctx.ns, '-v'], { env: ctx.env, input: 'echo re-attached-$((6*7))\nexit 0\n' });
   assert.is(attached.code, 0, attached.stderr);
   assert.match(attached.stdout, 're-attached-42');
