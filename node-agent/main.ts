@@ -38,7 +38,7 @@ async function main(config: AgentConfig): Promise<void> {
   const log = createLogger({ component: 'node-agent', node: config.nodeName });
   const state = new StateDir(config.stateDir);
   state.create();
-  const tls = await loadOrCreateTlsIdentity(state.tlsDir, `kubectl-debug-agent.${config.nodeName}`, [config.advertiseAddress, config.listenHost]);
+  const tls = loadOrCreateTlsIdentity(state.tlsDir, `kubectl-debug-agent.${config.nodeName}`, [config.advertiseAddress, config.listenHost]);
   const kube = new KubeClient(loadCredentials({ kubeconfig: config.kubeconfig }));
   const docker = new DockerEngine(config.dockerSocket);
   // Not fatal: the agent keeps retrying, as it does when the daemon restarts later.
@@ -92,6 +92,7 @@ async function main(config: AgentConfig): Promise<void> {
   });
   lease.start();
   sessions.onChange(enqueue);
+  sessions.onChange(() => server.warmUp());
   sessions.start();
   await sessions.synced();
 

@@ -7,7 +7,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { tokenFromRequest } from '../../attach/attach-token.ts';
 import { MAX_FRAME_BYTES, SUBPROTOCOLS } from '../../attach/channel-protocol.ts';
 import type { DebugSession } from '../../crds/types.ts';
@@ -50,17 +50,16 @@ type Authorized = { session: DebugSession; decision: Extract<AttachDecision, { a
 
 export class AttachServer {
   readonly server: https.Server;
-  private readonly wss: WebSocketServer;
+  /**
+   * Made when the node gets its first session (warmUp) or at the first
+   * attach: `ws` (and the zlib it loads) is ~1 MB of the agent's resident
+   * memory, and an agent with no session never needs it.
+   */
+  private wss?: Promise<WebSocketServer>;
   private readonly rereadAt = new Map<string, number>();
 
   constructor(private readonly deps: AttachServerDeps) {
     this.server = https.createServer({ key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' }, (req, res) => void this.onRequest(req, res));
-    this.wss = new WebSocketServer({
-      noServer: true,
-      // Frames a client sends are stdin and resizes: small. A bigger one is refused (close 1009).
-      maxPayload: MAX_FRAME_BYTES,
-      handleProtocols: (offered) => SUBPROTOCOLS.find((p) => offered.has(p)) ?? false,
-    });
     this.server.on('upgrade', (req, socket, head) => void this.onUpgrade(req, socket, head));
     this.server.on('tlsClientError', (err, socket) => {
       deps.log.warn({ remote: socket.remoteAddress, reason: err.message }, 'Refused connection without a valid TLS handshake');
@@ -74,9 +73,17 @@ export class AttachServer {
     });
   }
 
+  /**
+   * Loads the WebSocket server ahead of its first client (~10 ms of
+   * compiling `ws`), while that client still waits for its container.
+   */
+  warmUp(): void {
+    void this.webSocketServer();
+  }
+
   /** Stops accepting and drops attached clients; the debug containers keep running. */
-  close(): Promise<void> {
-    for (const ws of this.wss.clients) ws.close(1001, 'agent is shutting down');
+  async close(): Promise<void> {
+    for (const ws of (await this.wss)?.clients ?? []) ws.close(1001, 'agent is shutting down');
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -117,10 +124,20 @@ export class AttachServer {
     if (!terminal) return refuseUpgrade(socket, 409, 'the debug container of this session is not running yet');
     this.consume(auth);
     const log = this.deps.log.child({ session: `${path.namespace}/${path.name}` });
-    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+    (await this.webSocketServer()).handleUpgrade(req, socket, head, (ws: WebSocket) => {
       log.info({ protocol: ws.protocol, remote: req.socket.remoteAddress }, 'Attached client');
       serveAttachClient(ws, terminal, this.deps.limits, log);
     });
+  }
+
+  private webSocketServer(): Promise<WebSocketServer> {
+    this.wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({
+      noServer: true,
+      // Frames a client sends are stdin and resizes: small. A bigger one is refused (close 1009).
+      maxPayload: MAX_FRAME_BYTES,
+      handleProtocols: (offered) => SUBPROTOCOLS.find((p) => offered.has(p)) ?? false,
+    }));
+    return this.wss;
   }
 
   private async authorize(req: IncomingMessage, path: SessionPath): Promise<Authorized | { httpStatus: number; reason: string }> {
