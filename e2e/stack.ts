@@ -18,12 +18,12 @@ export interface Program {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-function start(name: string, bundle: string, args: string[], nodeFlags: string[] = []): Program {
+function start(name: string, bundle: string, args: string[]): Program {
   const logDir = resolve(REPO_ROOT, '.cluster/logs');
   mkdirSync(logDir, { recursive: true });
   const logFile = resolve(logDir, `${name}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeFlags, resolve(REPO_ROOT, 'dist', bundle), ...args], {
+  const child = spawn(process.execPath, ['--enable-source-maps', resolve(REPO_ROOT, 'dist', bundle), ...args], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'debug' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,9 +58,6 @@ export function startOperator(scope: Scope, extra: string[] = [], name = 'e2e-op
   ]);
 }
 
-/** The agent's Node flags, as its image runs it (config/images/agent.Dockerfile). */
-const AGENT_NODE_FLAGS = ['--no-maglev'];
-
 export function startAgent(scope: Scope & { port: number; stateDir: string }, extra: string[] = [], name = 'e2e-agent'): Program {
   return start(name, 'node-agent.mjs', [
     '--node-name', NODE_NAME,
@@ -69,5 +66,5 @@ export function startAgent(scope: Scope & { port: number; stateDir: string }, ex
     '--listen', `127.0.0.1:${scope.port}`,
     '--state-dir', scope.stateDir,
     ...extra,
-  ], AGENT_NODE_FLAGS);
+  ]);
 }

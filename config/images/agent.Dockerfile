@@ -10,7 +10,4 @@ RUN node scripts/build.mjs
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
 COPY --from=build /src/dist/node-agent.mjs /app/node-agent.mjs
 # The DaemonSet runs it as uid 0 to open the root-owned Docker socket.
-# --no-maglev: V8's mid-tier compiler costs the idle agent ~3 MB of resident
-# memory (its code pages and what it compiles) for no gain in an agent that
-# mostly waits; code that gets hot still reaches TurboFan.
-ENTRYPOINT ["/nodejs/bin/node", "--no-maglev", "/app/node-agent.mjs"]
+ENTRYPOINT ["/nodejs/bin/node", "/app/node-agent.mjs"]

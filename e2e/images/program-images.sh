@@ -21,8 +21,8 @@ copy_with_libs() { # rootfs binary dest
   done
 }
 
-build() { # program bundle user node-flags extra-binaries...
-  local program=$1 bundle=$2 user=$3 flags=$4; shift 4
+build() { # program bundle user extra-binaries...
+  local program=$1 bundle=$2 user=$3; shift 3
   local rootfs
   rootfs=$(mktemp -d)
   trap 'rm -rf "$rootfs"' RETURN
@@ -36,12 +36,11 @@ build() { # program bundle user node-flags extra-binaries...
   printf 'root:x:0:\nnonroot:x:65532:\n' >"$rootfs/etc/group"
   tar -C "$rootfs" -c . | docker import \
     -c "USER $user" \
-    -c "ENTRYPOINT [\"/usr/bin/node\", \"--enable-source-maps\", $flags\"/app/$bundle\"]" \
+    -c "ENTRYPOINT [\"/usr/bin/node\", \"--enable-source-maps\", \"/app/$bundle\"]" \
     -c "LABEL org.opencontainers.image.source=kubectl-debug" \
     - "kubectl-debug/$program:$tag" >/dev/null
   echo "kubectl-debug/$program:$tag"
 }
 
-build operator operator.mjs 65532:65532 ''
-# As config/images/agent.Dockerfile runs it.
-build agent node-agent.mjs 0:0 '"--no-maglev", '
+build operator operator.mjs 65532:65532
+build agent node-agent.mjs 0:0
