@@ -8,6 +8,7 @@
 import type { DebugSession } from '../crds/types.ts';
 import { isNotFound, type KubeClient } from '../kube/client.ts';
 import { getSession } from '../kube/sessions.ts';
+import { sleep } from './abortable-sleep.ts';
 import { grantAttach } from './attach-grant.ts';
 import { ConnectionLostError, attachSession, type AttachOptions } from './attach-session.ts';
 import { UserError, describeError } from './errors.ts';
@@ -50,7 +51,7 @@ export async function attachUntilEnd(
         throw err;
       } else {
         opts.log(`Reconnecting: ${describeError(err)}`);
-        await pause(shutdown);
+        await sleep(RETRY_MS, shutdown.signal);
       }
     }
     // Re-read each time: the agent may come back with another address or certificate.
@@ -65,7 +66,7 @@ export async function attachUntilEnd(
         if (isNotFound(err)) throw new UserError(`debug session ${namespace}/${name} was deleted`);
         // The API server may be the thing that restarted.
         opts.log(`Reconnecting: ${describeError(err)}`);
-        await pause(shutdown);
+        await sleep(RETRY_MS, shutdown.signal);
         continue;
       }
       const state = readiness(latest);
@@ -78,22 +79,7 @@ export async function attachUntilEnd(
         current = { session: latest, ready: state, token: current.token };
         break;
       }
-      await pause(shutdown);
+      await sleep(RETRY_MS, shutdown.signal);
     }
   }
-}
-
-function pause(shutdown: Shutdown): Promise<void> {
-  const { signal } = shutdown;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, RETRY_MS);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

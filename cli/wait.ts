@@ -6,6 +6,7 @@
 import type { DebugSession } from '../crds/types.ts';
 import { KubeError, isNotFound, type KubeClient } from '../kube/client.ts';
 import { getSession, sessionsPath } from '../kube/sessions.ts';
+import { sleep } from './abortable-sleep.ts';
 import { UserError } from './errors.ts';
 import { waitingText } from './readiness.ts';
 
@@ -127,11 +128,4 @@ async function watchOnce<T>(
 function isTransient(err: unknown): boolean {
   if (err instanceof KubeError) return err.code === 429 || err.code >= 500;
   return typeof (err as NodeJS.ErrnoException).code === 'string' && !(err instanceof UserError);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
-  });
 }
