@@ -14,10 +14,10 @@ export interface KubeContext {
   log: (line: string) => void;
 }
 
-export function openKube(conn: Connection): KubeContext {
+export async function openKube(conn: Connection): Promise<KubeContext> {
   let credentials;
   try {
-    credentials = loadCredentials({ kubeconfig: conn.kubeconfig, context: conn.context });
+    credentials = await loadCredentials({ kubeconfig: conn.kubeconfig, context: conn.context });
   } catch (err) {
     throw new UserError((err as Error).message);
   }

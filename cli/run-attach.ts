@@ -15,7 +15,7 @@ import { isNotFound } from '../kube/client.ts';
 import { TOKEN_LIFETIME_MS } from '../attach/attach-token.ts';
 
 export async function attachExisting(conn: Connection, name: string, timeoutSeconds: number, shutdown: Shutdown): Promise<number> {
-  const { kube, namespace, log } = openKube(conn);
+  const { kube, namespace, log } = await openKube(conn);
   try {
     const current = await getSession(kube, namespace, name).catch((err) => {
       throw isNotFound(err) ? new UserError(`debug session "${name}" not found in namespace ${namespace}`) : err;

@@ -14,7 +14,7 @@ import type { DebugOptions } from './options.ts';
 import type { Shutdown } from './shutdown.ts';
 
 export async function runDebug(opts: DebugOptions, shutdown: Shutdown): Promise<number> {
-  const { kube, namespace, log } = openKube(opts);
+  const { kube, namespace, log } = await openKube(opts);
   const secret = newAttachToken(new Date());
   const manifest = sessionManifest(opts, namespace, requester(kube), opts.detach ? undefined : secret.grant);
   log(`Creating a DebugSession for pod ${namespace}/${opts.pod}${opts.command.length ? ` running ${JSON.stringify(opts.command)}` : ''} (stdin ${opts.stdin}, tty ${opts.tty})`);

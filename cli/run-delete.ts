@@ -9,7 +9,7 @@ import { openKube } from './kube-context.ts';
 import type { Connection } from './options.ts';
 
 export async function deleteSessions(conn: Connection, names: string[]): Promise<number> {
-  const { kube, namespace } = openKube(conn);
+  const { kube, namespace } = await openKube(conn);
   let failed = 0;
   try {
     for (const name of names) {

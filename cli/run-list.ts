@@ -8,7 +8,7 @@ import { sessionTable } from './list-table.ts';
 import type { Connection } from './options.ts';
 
 export async function listSessions(conn: Connection, opts: { allNamespaces: boolean; output?: 'wide' | 'json' | 'yaml' }): Promise<number> {
-  const { kube, namespace } = openKube(conn);
+  const { kube, namespace } = await openKube(conn);
   try {
     const list = await kube.request<{ items: DebugSession[] }>('GET', sessionsPath(opts.allNamespaces ? undefined : namespace));
     // Items of a list response may leave out apiVersion and kind; a List of objects needs them.

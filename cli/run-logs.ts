@@ -12,7 +12,7 @@ import type { Connection } from './options.ts';
 import { printLogs, requireStarted } from './session-logs.ts';
 
 export async function sessionLogs(conn: Connection, name: string): Promise<number> {
-  const { kube, namespace, log } = openKube(conn);
+  const { kube, namespace, log } = await openKube(conn);
   try {
     let session: DebugSession;
     try {

@@ -10,7 +10,7 @@ import type { Connection } from './options.ts';
 import { parseCast, play } from './replay-player.ts';
 
 export async function replaySession(conn: Connection, name: string, opts: { raw: boolean; speed: number; idleLimit: number }): Promise<number> {
-  const { kube, namespace, log } = openKube(conn);
+  const { kube, namespace, log } = await openKube(conn);
   try {
     const { token, session } = await grantAttach(kube, namespace, name);
     const { fetchFromAgent } = await import('./agent-fetch.ts');

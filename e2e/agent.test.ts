@@ -31,7 +31,7 @@ import { startAgent, startOperator, type Program } from './stack.ts';
 
 const run = promisify(execFile);
 const docker = async (...args: string[]) => (await run('docker', args)).stdout.trim();
-const kube = kubeClient();
+const kube = await kubeClient();
 
 let ns = '';
 let leaseNs = '';

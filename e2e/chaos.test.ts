@@ -19,7 +19,7 @@ const IDLE_S = 10;
 /** Bounds for the counts: the cause plus a few resyncs and a container stop. */
 const CLEAN_MS = 30_000;
 
-const kube = kubeClient();
+const kube = await kubeClient();
 let stack: ScopedStack;
 const kit = new ChaosKit(() => stack, kube);
 

@@ -12,7 +12,7 @@ import { Terminal, docker, run, startCliStack, type CliStack } from './cli-harne
 import { kubeClient, suffix, waitFor } from './kubectl.ts';
 
 const term = suite<{ stack: CliStack; terminals: Terminal[] }>('cli-terminal', { stack: undefined as unknown as CliStack, terminals: [] });
-const kube = kubeClient();
+const kube = await kubeClient();
 
 /** Prints the exit code and whether the terminal is back in canonical mode with echo. */
 const AFTER = `; echo "EXIT=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo END`;

@@ -12,7 +12,7 @@ import { kubectl, kubeClient, waitFor } from './kubectl.ts';
 import { sessionsPath } from '../kube/sessions.ts';
 
 const cli = suite<{ stack: CliStack }>('cli', { stack: undefined as unknown as CliStack });
-const kube = kubeClient();
+const kube = await kubeClient();
 
 const dbg = (ctx: { stack: CliStack }, args: string[], input?: string) =>
   run('kubectl-debug', ['-n', ctx.stack.ns, ...args], { env: ctx.stack.env, input });

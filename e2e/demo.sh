@@ -24,8 +24,8 @@ start() { # name bundle args...
   setsid node "$root/dist/$bundle" "$@" >>"$root/.cluster/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
 }
-start demo-operator operator.mjs --health-addr 127.0.0.1:18081 --metrics-addr 127.0.0.1:18080
-start demo-agent node-agent.mjs --node-name 127.0.0.1 --listen 127.0.0.1:10027 --state-dir "$root/.cluster/agent-state"
+start demo-operator operator.cjs --health-addr 127.0.0.1:18081 --metrics-addr 127.0.0.1:18080
+start demo-agent node-agent.cjs --node-name 127.0.0.1 --listen 127.0.0.1:10027 --state-dir "$root/.cluster/agent-state"
 
 kubectl apply -f config/samples/web-pod.yaml >/dev/null
 kubectl wait --for=condition=Ready --timeout=120s pod/web >/dev/null

@@ -41,7 +41,6 @@ export const manifest = (name: string, spec: object) =>
   yaml.dump({ apiVersion: 'debug.kubectl-debug.dev/v1alpha1', kind: 'DebugSession', metadata: { name }, spec });
 
 export class GitopsStack {
-  readonly kube: KubeClient = kubeClient();
   env: NodeJS.ProcessEnv = {};
   private operator?: Program;
   private agent?: Program;
@@ -49,10 +48,13 @@ export class GitopsStack {
   private agentPort = 0;
   private binDir?: string;
 
-  constructor(readonly ns: string) {}
+  constructor(
+    readonly ns: string,
+    readonly kube: KubeClient,
+  ) {}
 
   static async start(): Promise<GitopsStack> {
-    const stack = new GitopsStack(await createNamespace('e2e-gitops'));
+    const stack = new GitopsStack(await createNamespace('e2e-gitops'), await kubeClient());
     await stack.createDeployment(deployment('web', 2));
     stack.agentPort = await freePort();
     // A short resync, so "nothing happens on re-sync" is observed over several resyncs.

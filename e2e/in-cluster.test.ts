@@ -117,7 +117,7 @@ cluster('an agent upgrade keeps live sessions: an attached CLI reconnects, and a
   const created = await run('kubectl-debug', ['web', '-n', ctx.ns, '--detach', '--stdin', '--tty', '--', 'sh'], { env: ctx.env, input: '' });
   assert.is(created.code, 0, created.stderr);
   const name = created.stdout.trim().split(/\s+/).at(-1)!.replace(/^debugsession[^/]*\//, '');
-  const kube = kubeClient();
+  const kube = await kubeClient();
   const before = await waitFor(async () => {
     const s = await getSession(kube, ctx.ns, name);
     return s.status?.runtime?.containerID ? s : undefined;

@@ -57,8 +57,8 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-export function kubeClient(): KubeClient {
-  return new KubeClient(loadCredentials());
+export async function kubeClient(): Promise<KubeClient> {
+  return new KubeClient(await loadCredentials());
 }
 
 /** uvu fails a suite whose hook throws without saying why; this says why. */

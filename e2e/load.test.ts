@@ -29,7 +29,7 @@ const ALL_DONE_MS = 180_000;
 const SLOWEST_VS_MEDIAN = 3;
 const NOTHING_LEFT_MS = 60_000;
 
-const kube = kubeClient();
+const kube = await kubeClient();
 let stack: ScopedStack | undefined;
 let pod: TargetPod;
 

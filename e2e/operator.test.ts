@@ -68,7 +68,7 @@ async function heartbeat(ctx: Ctx, durationSeconds = 6): Promise<void> {
 
 op.before(logged('operator setup', async (ctx) => {
   ctx.ns = await createNamespace('e2e-operator');
-  ctx.kube = kubeClient();
+  ctx.kube = await kubeClient();
   await kubectlOk(['-n', ctx.ns, 'create', '-f', '-'], pod('web', { nodeName: NODE_NAME, containers: [{ name: 'httpd', image: BUSYBOX, command: ['busybox', 'httpd', '-f', '-p', '127.0.0.1:8080'] }, { name: 'sidecar', image: BUSYBOX, command: ['sleep', '3600'] }] }));
   await kubectlOk(['-n', ctx.ns, 'create', '-f', '-'], pod('done', { nodeName: NODE_NAME, restartPolicy: 'Never', containers: [{ name: 'main', image: BUSYBOX, command: ['true'] }] }));
   await kubectlOk(['-n', ctx.ns, 'create', '-f', '-'], pod('crashing', { nodeName: NODE_NAME, containers: [{ name: 'main', image: BUSYBOX, command: ['false'] }] }));

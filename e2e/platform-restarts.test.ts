@@ -22,7 +22,7 @@ import { kubeClient, kubectlOk, logged, suffix } from './kubectl.ts';
 import { REPO_ROOT } from './prepare.ts';
 
 const skip = process.env.CHAOS_RESTARTS === '0';
-const kube = kubeClient();
+const kube = await kubeClient();
 let stack: ScopedStack;
 const kit = new ChaosKit(() => stack, kube);
 const restartTest = skip ? test.skip : test;

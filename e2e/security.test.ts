@@ -25,7 +25,7 @@ import { kubeClient, kubectl, kubectlOk, logged, suffix, waitFor } from './kubec
 import { REPO_ROOT } from './prepare.ts';
 import { logDir } from './cluster/paths.ts';
 
-const kube = kubeClient();
+const kube = await kubeClient();
 let stack: ScopedStack;
 const id = suffix();
 const NOBODY = `nobody-${id}@example.com`;

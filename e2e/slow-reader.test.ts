@@ -22,7 +22,7 @@ import { REPO_ROOT } from './prepare.ts';
 const LINES = 4_000_000;
 const STOPPED_MS = 4_000;
 
-const kube = kubeClient();
+const kube = await kubeClient();
 let stack: ScopedStack | undefined;
 
 test.before(logged('slow reader setup', async () => {

@@ -3,8 +3,8 @@
 // Each file scopes them to its own namespace, so files never see each other's
 // sessions, and stops them in its `after` hook.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './prepare.ts';
 
@@ -18,12 +18,26 @@ export interface Program {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+// The programs get the kubeconfig as JSON (`kubectl config view -o json`), so
+// they never load the YAML parser, as in a cluster, where they read their
+// service account: the agent's memory in the benchmark is the deployed one's.
+let jsonKubeconfig: string | undefined;
+function kubeconfigAsJson(): string {
+  if (jsonKubeconfig) return jsonKubeconfig;
+  const json = execFileSync(process.env.KUBECTL ?? 'kubectl', ['config', 'view', '--raw', '--minify', '-o', 'json'], { encoding: 'utf8' });
+  const file = resolve(REPO_ROOT, '.cluster', 'programs-kubeconfig.json');
+  // Each test file's process writes the same content; the rename keeps readers from a half-written one.
+  writeFileSync(`${file}.${process.pid}`, json, { mode: 0o600 });
+  renameSync(`${file}.${process.pid}`, file);
+  return (jsonKubeconfig = file);
+}
+
 function start(name: string, bundle: string, args: string[]): Program {
   const logDir = resolve(REPO_ROOT, '.cluster/logs');
   mkdirSync(logDir, { recursive: true });
   const logFile = resolve(logDir, `${name}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--enable-source-maps', resolve(REPO_ROOT, 'dist', bundle), ...args], {
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'dist', bundle), '--kubeconfig', kubeconfigAsJson(), ...args], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'debug' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,7 +63,7 @@ export interface Scope {
 }
 
 export function startOperator(scope: Scope, extra: string[] = [], name = 'e2e-operator'): Program {
-  return start(name, 'operator.mjs', [
+  return start(name, 'operator.cjs', [
     '--namespaces', scope.namespaces.join(','),
     '--lease-namespace', scope.leaseNamespace,
     '--health-addr', '127.0.0.1:0',
@@ -59,7 +73,7 @@ export function startOperator(scope: Scope, extra: string[] = [], name = 'e2e-op
 }
 
 export function startAgent(scope: Scope & { port: number; stateDir: string }, extra: string[] = [], name = 'e2e-agent'): Program {
-  return start(name, 'node-agent.mjs', [
+  return start(name, 'node-agent.cjs', [
     '--node-name', NODE_NAME,
     '--namespaces', scope.namespaces.join(','),
     '--lease-namespace', scope.leaseNamespace,

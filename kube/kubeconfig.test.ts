@@ -18,14 +18,14 @@ function kubeconfig(user: object): string {
 }
 
 test('the context gives the server, the namespace and a static token', async () => {
-  const creds = loadCredentials({ kubeconfig: kubeconfig({ token: 't0ken' }) });
+  const creds = await loadCredentials({ kubeconfig: kubeconfig({ token: 't0ken' }) });
   assert.is(creds.server, 'https://127.0.0.1:6443');
   assert.is(creds.namespace, 'team-a');
   assert.equal(await new KubeClient(creds).authHeaders(), { authorization: 'Bearer t0ken' });
 });
 
 test('impersonation in the kubeconfig becomes Impersonate-* headers, as kubectl sends them', async () => {
-  const creds = loadCredentials({ kubeconfig: kubeconfig({ token: 't', as: 'jane', 'as-groups': ['oncall', 'dev'], 'as-uid': '42', 'as-user-extra': { scopes: ['view'] } }) });
+  const creds = await loadCredentials({ kubeconfig: kubeconfig({ token: 't', as: 'jane', 'as-groups': ['oncall', 'dev'], 'as-uid': '42', 'as-user-extra': { scopes: ['view'] } }) });
   const headers = await new KubeClient(creds).authHeaders();
   assert.is(headers['impersonate-user'], 'jane');
   assert.equal(headers['impersonate-group'], ['oncall', 'dev']);
@@ -33,8 +33,23 @@ test('impersonation in the kubeconfig becomes Impersonate-* headers, as kubectl 
   assert.equal(headers['impersonate-extra-scopes'], ['view']);
 });
 
-test('a context that does not exist is named in the error', () => {
-  assert.throws(() => loadCredentials({ kubeconfig: kubeconfig({}), context: 'prod' }), /context "prod" not found/);
+test('a context that does not exist is named in the error', async () => {
+  const err = await loadCredentials({ kubeconfig: kubeconfig({}), context: 'prod' }).catch((e: Error) => e);
+  assert.match(String(err), /context "prod" not found/);
+});
+
+test('a YAML kubeconfig, as kubectl writes it by default, reads the same as JSON', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'kubeconfig-')), 'config');
+  writeFileSync(file, [
+    'apiVersion: v1', 'kind: Config', 'current-context: c',
+    'clusters:', '- name: k', '  cluster:', '    server: https://127.0.0.1:6443',
+    'users:', '- name: u', '  user:', '    token: y4ml',
+    'contexts:', '- name: c', '  context: {cluster: k, user: u, namespace: team-b}', '',
+  ].join('\n'));
+  const creds = await loadCredentials({ kubeconfig: file });
+  assert.is(creds.server, 'https://127.0.0.1:6443');
+  assert.is(creds.namespace, 'team-b');
+  assert.equal(await new KubeClient(creds).authHeaders(), { authorization: 'Bearer y4ml' });
 });
 
 test.run();

@@ -7,7 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import * as yaml from 'js-yaml';
 
 export interface Credentials {
   server: string;
@@ -32,9 +31,9 @@ export interface LoadOptions {
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-export function loadCredentials(opts: LoadOptions = {}): Credentials {
+export async function loadCredentials(opts: LoadOptions = {}): Promise<Credentials> {
   const path = opts.kubeconfig ?? firstKubeconfigPath();
-  if (path) return fromKubeconfig(path, opts.context);
+  if (path) return fromKubeconfig(path, await parseKubeconfig(readFileSync(path, 'utf8')), opts.context);
   if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(SERVICE_ACCOUNT_DIR, 'token'))) return inCluster();
   throw new Error('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config');
 }
@@ -61,8 +60,16 @@ function inCluster(): Credentials {
 
 interface Named<T> { name: string; [key: string]: unknown; cluster?: T; user?: T; context?: T }
 
-function fromKubeconfig(path: string, contextName?: string): Credentials {
-  const doc = (yaml.load(readFileSync(path, 'utf8')) ?? {}) as Record<string, any>;
+// JSON is YAML too, and `kubectl config view --raw -o json` writes it: read
+// that way, the YAML parser (about 5 MB of resident memory) is never loaded.
+// An agent or operator in a cluster reads no kubeconfig at all.
+async function parseKubeconfig(text: string): Promise<Record<string, any>> {
+  if (text.trimStart().startsWith('{')) return JSON.parse(text);
+  const yaml = await import('js-yaml');
+  return (yaml.load(text) ?? {}) as Record<string, any>;
+}
+
+function fromKubeconfig(path: string, doc: Record<string, any>, contextName?: string): Credentials {
   const name = contextName ?? doc['current-context'];
   if (!name) throw new Error(`${path} has no current-context; pass --context`);
   const find = (list: Named<any>[] | undefined, what: string, wanted: string) => {

@@ -1,13 +1,7 @@
 // The agent's command line, parsed and checked into one plain object.
 // Every default lives here, next to the flag it belongs to.
 
-import { createRequire } from 'node:module';
-import type * as Util from 'node:util';
-
-// Loaded with require on purpose: an ESM import of node:util evaluates all
-// its lazy exports (worker_threads, the diff and colour helpers, ...),
-// about 0.6 MB of resident memory the agent would carry for nothing.
-const { parseArgs } = createRequire(import.meta.url)('node:util') as typeof Util;
+import { parseArgs } from 'node:util';
 
 export interface AgentConfig {
   nodeName: string;

@@ -39,7 +39,7 @@ async function main(config: AgentConfig): Promise<void> {
   const state = new StateDir(config.stateDir);
   state.create();
   const tls = loadOrCreateTlsIdentity(state.tlsDir, `kubectl-debug-agent.${config.nodeName}`, [config.advertiseAddress, config.listenHost]);
-  const kube = new KubeClient(loadCredentials({ kubeconfig: config.kubeconfig }));
+  const kube = new KubeClient(await loadCredentials({ kubeconfig: config.kubeconfig }));
   const docker = new DockerEngine(config.dockerSocket);
   // Not fatal: the agent keeps retrying, as it does when the daemon restarts later.
   await docker.ping().catch((err) => log.warn({ err, socket: config.dockerSocket }, 'Docker is not reachable yet; retrying in the background'));

@@ -6,15 +6,13 @@ import { existsSync } from 'node:fs';
 
 const programs = { cli: 'cli/main.ts', operator: 'operator/main.ts', 'node-agent': 'node-agent/main.ts' };
 
-// The CLI is CommonJS: Node builds an ES module namespace for every builtin an
-// ESM file imports, which runs all its lazy getters (node:fs loads readline,
-// node:util worker_threads, node:crypto webcrypto): 5-10 ms of every start.
-// require() reads only what is used. yargs-parser's ESM build asks
+// Every program is CommonJS: Node builds an ES module namespace for every
+// builtin an ESM file imports, which runs all its lazy getters (node:fs loads
+// readline, node:util worker_threads, node:crypto webcrypto, node:http undici):
+// 5-10 ms of the CLI's every start and megabytes of the agent's resident
+// memory. require() reads only what is used. yargs-parser's ESM build asks
 // import.meta.url for a createRequire base; a CommonJS file has __filename.
-const format = (name) => (name === 'cli' ? 'cjs' : 'esm');
-const outfile = (name) => `dist/${name}.${format(name) === 'cjs' ? 'cjs' : 'mjs'}`;
-const esmBanner = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
-const cjsBanner = "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const banner = "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 
 await Promise.all(
   Object.entries(programs)
@@ -22,19 +20,18 @@ await Promise.all(
     .map(([name, entry]) =>
       build({
         entryPoints: [entry],
-        outfile: outfile(name),
+        outfile: `dist/${name}.cjs`,
         bundle: true,
         platform: 'node',
-        format: format(name),
-        define: format(name) === 'cjs' ? { 'import.meta.url': '__importMetaUrl' } : {},
+        format: 'cjs',
+        define: { 'import.meta.url': '__importMetaUrl' },
         target: 'node24',
         sourcemap: true,
         logLevel: 'warning',
         // yargs lays out --help with string-width, which builds an emoji regex
         // and an Intl.Segmenter at every start (30-70 ms of the CLI's start-up).
         alias: name === 'cli' ? { 'string-width': './cli/string-width-lite.ts' } : {},
-        // ESM: bundled CommonJS dependencies still call require().
-        banner: { js: format(name) === 'cjs' ? cjsBanner : esmBanner },
+        banner: { js: banner },
       }),
     ),
 );

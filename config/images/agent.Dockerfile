@@ -8,6 +8,6 @@ COPY . .
 RUN node scripts/build.mjs
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
-COPY --from=build /src/dist/node-agent.mjs /app/node-agent.mjs
+COPY --from=build /src/dist/node-agent.cjs /app/node-agent.cjs
 # The DaemonSet runs it as uid 0 to open the root-owned Docker socket.
-ENTRYPOINT ["/nodejs/bin/node", "/app/node-agent.mjs"]
+ENTRYPOINT ["/nodejs/bin/node", "/app/node-agent.cjs"]

@@ -8,6 +8,6 @@ COPY . .
 RUN node scripts/build.mjs
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
-COPY --from=build /src/dist/operator.mjs /app/operator.mjs
+COPY --from=build /src/dist/operator.cjs /app/operator.cjs
 USER 65532:65532
-ENTRYPOINT ["/nodejs/bin/node", "/app/operator.mjs"]
+ENTRYPOINT ["/nodejs/bin/node", "/app/operator.cjs"]

@@ -53,7 +53,7 @@ export async function agentFootprint(stack: ScopedStack, kube: KubeClient, pod: 
         { label: `agent with ${LIVE_SESSIONS} live attached TTY sessions`, unit: 'MiB', samples: live },
       ],
       targets: [],
-      notes: ['VmRSS of the agent process (Node 24, the dist/node-agent.mjs bundle), 5 readings 0.5 s apart'],
+      notes: ['VmRSS of the agent process (Node 24, the dist/node-agent.cjs bundle), 5 readings 0.5 s apart'],
     };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));

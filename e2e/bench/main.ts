@@ -57,8 +57,8 @@ if (!env) {
 }
 Object.assign(process.env, env);
 
-const kube = kubeClient();
-const apiPort = Number(new URL(loadCredentials().server).port || 443);
+const kube = await kubeClient();
+const apiPort = Number(new URL((await loadCredentials()).server).port || 443);
 // Room for the 20 live sessions of the footprint benchmark beside the others.
 const stack = await ScopedStack.start({ prefix: 'bench', agentFlags: ['--max-sessions', '32'] });
 const measurements: Measurement[] = [];

@@ -46,7 +46,7 @@ export async function operatorFootprint(stack: ScopedStack, kube: KubeClient, co
       targets: [],
       notes: [
         `${count} sessions created ${PARALLEL} at a time in ${(created / 1000).toFixed(1)} s; all reconciled to Failed (PodNotFound) ${(reconciled / 1000).toFixed(1)} s after the first create`,
-        'VmRSS of the operator process (dist/operator.mjs), 5 readings 0.5 s apart, 3 s after the last reconcile',
+        'VmRSS of the operator process (dist/operator.cjs), 5 readings 0.5 s apart, 3 s after the last reconcile',
       ],
     };
   } finally {

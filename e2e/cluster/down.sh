@@ -18,7 +18,7 @@ flock -w 900 9 || { say "another cluster up/down still runs"; exit 1; }
 for f in "$CLUSTER_RUN"/demo-*.pid; do
   [ -f "$f" ] || continue
   pid=$(cat "$f")
-  if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'dist/\(operator\|node-agent\).mjs'; then
+  if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'dist/\(operator\|node-agent\).cjs'; then
     say "stopping $(basename "$f" .pid) (pid $pid)"
     stop_pid "$pid" 10
   fi

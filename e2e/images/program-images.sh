@@ -36,11 +36,11 @@ build() { # program bundle user extra-binaries...
   printf 'root:x:0:\nnonroot:x:65532:\n' >"$rootfs/etc/group"
   tar -C "$rootfs" -c . | docker import \
     -c "USER $user" \
-    -c "ENTRYPOINT [\"/usr/bin/node\", \"--enable-source-maps\", \"/app/$bundle\"]" \
+    -c "ENTRYPOINT [\"/usr/bin/node\", \"/app/$bundle\"]" \
     -c "LABEL org.opencontainers.image.source=kubectl-debug" \
     - "kubectl-debug/$program:$tag" >/dev/null
   echo "kubectl-debug/$program:$tag"
 }
 
-build operator operator.mjs 65532:65532
-build agent node-agent.mjs 0:0
+build operator operator.cjs 65532:65532
+build agent node-agent.cjs 0:0

@@ -6,14 +6,8 @@
 // Each request opens its own connection, so a restarted daemon is simply
 // reached again by the next request.
 
-import type * as Http from 'node:http';
-import { createRequire } from 'node:module';
+import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
-
-// Loaded with require on purpose: an ESM import of node:http evaluates all
-// its lazy exports, which loads undici (about 8 MB of resident memory the
-// agent would carry for nothing).
-const http = createRequire(import.meta.url)('node:http') as typeof Http;
 
 /** An error answer of the Engine API; `statusCode` is what callers branch on (304, 404, 409). */
 export class DockerError extends Error {
@@ -59,7 +53,7 @@ export class EngineTransport {
   }
 
   /** A long answer read as a stream (events, image pull progress, wait); the caller consumes or destroys it. */
-  async stream(method: string, path: string, req: DockerRequest = {}): Promise<Http.IncomingMessage> {
+  async stream(method: string, path: string, req: DockerRequest = {}): Promise<http.IncomingMessage> {
     const res = await this.open(method, path, req);
     if ((res.statusCode ?? 500) >= 300) throw errorFrom(res.statusCode ?? 500, await readText(res));
     return res;
@@ -90,7 +84,7 @@ export class EngineTransport {
     });
   }
 
-  private open(method: string, path: string, req: DockerRequest): Promise<Http.IncomingMessage> {
+  private open(method: string, path: string, req: DockerRequest): Promise<http.IncomingMessage> {
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     const headers: Record<string, string> = body === undefined ? {} : { 'Content-Type': 'application/json' };
     return new Promise((resolve, reject) => {
@@ -114,7 +108,7 @@ function withQuery(path: string, query: DockerQuery | undefined): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-export function readText(res: Http.IncomingMessage): Promise<string> {
+export function readText(res: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
