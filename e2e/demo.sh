@@ -16,16 +16,17 @@ kubectl create namespace kubectl-debug-system --dry-run=client -o yaml | kubectl
 node scripts/build.mjs
 
 # Starts a program in the background once; cluster:down stops it (pid file under .cluster/run).
-start() { # name bundle args...
-  local name=$1 bundle=$2; shift 2
+start() { # name "node flags" bundle args...
+  local name=$1 flags=$2 bundle=$3; shift 3
   local pidfile="$root/.cluster/run/$name.pid"
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return; fi
   mkdir -p "$root/.cluster/run" "$root/.cluster/logs"
-  setsid node "$root/dist/$bundle" "$@" >>"$root/.cluster/logs/$name.log" 2>&1 < /dev/null &
+  # shellcheck disable=SC2086 # the flags are words
+  setsid node $flags "$root/dist/$bundle" "$@" >>"$root/.cluster/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
 }
-start demo-operator operator.cjs --health-addr 127.0.0.1:18081 --metrics-addr 127.0.0.1:18080
-start demo-agent node-agent.cjs --node-name 127.0.0.1 --listen 127.0.0.1:10027 --state-dir "$root/.cluster/agent-state"
+start demo-operator "" operator.cjs --health-addr 127.0.0.1:18081 --metrics-addr 127.0.0.1:18080
+start demo-agent "$(grep -v '^#' config/images/agent.node-flags)" node-agent.cjs --node-name 127.0.0.1 --listen 127.0.0.1:10027 --state-dir "$root/.cluster/agent-state"
 
 kubectl apply -f config/samples/web-pod.yaml >/dev/null
 kubectl wait --for=condition=Ready --timeout=120s pod/web >/dev/null

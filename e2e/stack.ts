@@ -6,6 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { agentNodeFlags } from '../config/images/agent-node-flags.ts';
 import { REPO_ROOT } from './prepare.ts';
 
 export const NODE_NAME = '127.0.0.1';
@@ -32,12 +33,12 @@ function kubeconfigAsJson(): string {
   return (jsonKubeconfig = file);
 }
 
-function start(name: string, bundle: string, args: string[]): Program {
+function start(name: string, bundle: string, args: string[], nodeFlags: string[] = []): Program {
   const logDir = resolve(REPO_ROOT, '.cluster/logs');
   mkdirSync(logDir, { recursive: true });
   const logFile = resolve(logDir, `${name}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'dist', bundle), '--kubeconfig', kubeconfigAsJson(), ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, resolve(REPO_ROOT, 'dist', bundle), '--kubeconfig', kubeconfigAsJson(), ...args], {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'debug' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -72,13 +73,14 @@ export function startOperator(scope: Scope, extra: string[] = [], name = 'e2e-op
   ]);
 }
 
-export function startAgent(scope: Scope & { port: number; stateDir: string }, extra: string[] = [], name = 'e2e-agent'): Program {
+/** `node` other than the real one only for an agent that must never own a debug container (its sweep would remove the real agent's). */
+export function startAgent(scope: Scope & { port: number; stateDir: string; node?: string }, extra: string[] = [], name = 'e2e-agent'): Program {
   return start(name, 'node-agent.cjs', [
-    '--node-name', NODE_NAME,
+    '--node-name', scope.node ?? NODE_NAME,
     '--namespaces', scope.namespaces.join(','),
     '--lease-namespace', scope.leaseNamespace,
     '--listen', `127.0.0.1:${scope.port}`,
     '--state-dir', scope.stateDir,
     ...extra,
-  ]);
+  ], agentNodeFlags());
 }

@@ -8,19 +8,21 @@
 //   BENCH_SESSIONS=1000      sessions held by the operator in the footprint benchmark
 //   BENCH_SCALE_SESSIONS=1000  sessions the operator assigns in the scale benchmark,
 //   BENCH_SCALE_NODES=100      spread over this many simulated nodes
+//   BENCH_IDLE_MINUTES=10    the idle agent is read after at least this long
 //   BENCH_ONLY=start,throughput,keystroke,agent,operator,scale,cli   a subset
 
 import { spawn } from 'node:child_process';
 import { loadCredentials } from '../../kube/kubeconfig.ts';
 import { kubeClient } from '../kubectl.ts';
 import { prepareE2E } from '../prepare.ts';
-import { agentFootprint } from './agent-footprint.ts';
+import { agentFootprint, IDLE_LIMIT_MIB } from './agent-footprint.ts';
 import { cliStartup } from './cli-startup.ts';
 import { keystroke } from './keystroke.ts';
 import { operatorFootprint } from './operator-footprint.ts';
 import { operatorScale } from './operator-scale.ts';
+import { IdleAgent } from './idle-agent.ts';
 import { formatTable, machine, writeJson, type Measurement } from './report.ts';
-import { sampleRss } from './rss.ts';
+import { executableRssMiB, sampleRss } from './rss.ts';
 import { ScopedStack } from './scoped-stack.ts';
 import { sessionStart } from './session-start.ts';
 import { throughput } from './throughput.ts';
@@ -35,6 +37,7 @@ const KEYS = count('BENCH_KEYSTROKES', 200, 10);
 const SESSIONS = count('BENCH_SESSIONS', 1000, 1);
 const SCALE_SESSIONS = count('BENCH_SCALE_SESSIONS', 1000, 1);
 const SCALE_NODES = count('BENCH_SCALE_NODES', 100, 1);
+const IDLE_MINUTES = count('BENCH_IDLE_MINUTES', 10, 0);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const wanted = (name: string) => !ONLY || ONLY.includes(name);
 
@@ -61,18 +64,20 @@ const kube = await kubeClient();
 const apiPort = Number(new URL((await loadCredentials()).server).port || 443);
 // Room for the 20 live sessions of the footprint benchmark beside the others.
 const stack = await ScopedStack.start({ prefix: 'bench', agentFlags: ['--max-sessions', '32'] });
+const idleAgent = wanted('agent') ? await IdleAgent.start() : undefined;
 const measurements: Measurement[] = [];
 try {
   const pod = await stack.createPod('target');
   const ephemeralTarget = await stack.createPod('target-ephemeral');
   await new Promise((r) => setTimeout(r, 2_000));
   const agentIdle = await sampleRss(stack.agent.process.pid!);
+  const agentBinary = executableRssMiB(stack.agent.process.pid!);
   const operatorIdle = await sampleRss(stack.operator.process.pid!);
   log(`bench: namespace ${stack.ns}, ${RUNS} runs per variant, machine ${JSON.stringify(machine())}`);
 
   // The agent's footprint first, before 64 MiB streams have grown its heap.
   const steps: [string, string, () => Promise<Measurement>][] = [
-    ['agent', 'Agent resident memory', () => agentFootprint(stack, kube, pod, agentIdle, log)],
+    ['agent', 'Agent resident memory', () => agentFootprint(stack, kube, pod, agentIdle, agentBinary, log)],
     ['start', 'Session start', () => sessionStart(stack, kube, pod, ephemeralTarget, RUNS, log)],
     ['throughput', 'Output throughput', () => throughput(stack, pod, RUNS, log)],
     ['keystroke', 'Keystroke round trip', () => keystroke(stack, kube, pod, KEYS, log)],
@@ -97,7 +102,15 @@ try {
     const samples = await sampleRss(pid).catch((err) => (log(`bench: ${program} RSS: ${err.message}`), [] as number[]));
     m?.series.push({ label: `${program} idle, after all benchmarks`, unit: 'MiB', samples });
   }
+  const agentMemory = measurements.find((x) => x.name.startsWith('Agent resident'));
+  if (idleAgent && agentMemory) {
+    await idleAgent.idleFor(IDLE_MINUTES, log);
+    const label = `agent that never had a session, idle ${idleAgent.minutes.toFixed(1)} min`;
+    agentMemory.series.push({ label, unit: 'MiB', samples: await idleAgent.sample() });
+    agentMemory.limits?.push({ series: label, max: IDLE_LIMIT_MIB });
+  }
 } finally {
+  await idleAgent?.stop().catch((err) => log(`bench: idle agent clean-up failed: ${(err as Error).message}`));
   await stack.stop().catch((err) => log(`bench: clean-up failed: ${(err as Error).message}`));
   kube.close();
 }

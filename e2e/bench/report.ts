@@ -26,11 +26,18 @@ export interface Target {
   value: number;
 }
 
+/** An absolute goal: the series' p90 at most `max`, in the series' unit. */
+export interface Limit {
+  series: string;
+  max: number;
+}
+
 export interface Measurement {
   name: string;
   series: Series[];
   /** Pairs to state as ratios; a target value of NaN states the ratio without a goal. */
   targets: Target[];
+  limits?: Limit[];
   notes: string[];
   /** Set when the whole measurement failed. */
   error?: string;
@@ -53,6 +60,17 @@ export function ratios(m: Measurement): RatioResult[] {
 
 const fmt = (n: number) => (!Number.isFinite(n) ? '-' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
+export interface LimitResult extends Limit { p90: number; met?: boolean }
+
+export function limits(m: Measurement): LimitResult[] {
+  return (m.limits ?? []).flatMap((l) => {
+    const s = m.series.find((x) => x.label === l.series);
+    if (!s) return [];
+    const p90 = summarize(s.samples).p90;
+    return [{ ...l, p90, met: Number.isFinite(p90) ? p90 <= l.max : undefined }];
+  });
+}
+
 export function formatTable(measurements: Measurement[]): string {
   const lines: string[] = [];
   for (const m of measurements) {
@@ -68,6 +86,9 @@ export function formatTable(measurements: Measurement[]): string {
     for (const r of ratios(m)) {
       const goal = Number.isNaN(r.value) ? '' : `  target ${r.op} ${r.value}×: ${r.met === undefined ? 'n/a' : r.met ? 'met' : 'MISSED'}`;
       lines.push(`  ratio ${r.ours} / ${r.other}: p50 ${fmt(r.p50)}×, p90 ${fmt(r.p90)}×, pairwise median ${fmt(r.pairwise)}×${goal}`);
+    }
+    for (const l of limits(m)) {
+      lines.push(`  limit ${l.series}: p90 ${fmt(l.p90)}, target <= ${l.max}: ${l.met === undefined ? 'n/a' : l.met ? 'met' : 'MISSED'}`);
     }
     for (const n of m.notes) lines.push(`  note: ${n}`);
   }
@@ -98,6 +119,7 @@ export function writeJson(measurements: Measurement[], runs: number, startedAt: 
       ...m,
       summaries: Object.fromEntries(m.series.map((s) => [s.label, summarize(s.samples)])),
       ratios: ratios(m),
+      limits: limits(m),
     })),
   };
   writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);

@@ -21,9 +21,10 @@ copy_with_libs() { # rootfs binary dest
   done
 }
 
-build() { # program bundle user extra-binaries...
-  local program=$1 bundle=$2 user=$3; shift 3
-  local rootfs
+build() { # program bundle user "node flags" extra-binaries...
+  local program=$1 bundle=$2 user=$3 flags=$4; shift 4
+  local rootfs entrypoint=/usr/bin/node
+  for flag in $flags; do entrypoint+="\", \"$flag"; done
   rootfs=$(mktemp -d)
   trap 'rm -rf "$rootfs"' RETURN
   chmod 0755 "$rootfs"
@@ -36,11 +37,11 @@ build() { # program bundle user extra-binaries...
   printf 'root:x:0:\nnonroot:x:65532:\n' >"$rootfs/etc/group"
   tar -C "$rootfs" -c . | docker import \
     -c "USER $user" \
-    -c "ENTRYPOINT [\"/usr/bin/node\", \"/app/$bundle\"]" \
+    -c "ENTRYPOINT [\"$entrypoint\", \"/app/$bundle\"]" \
     -c "LABEL org.opencontainers.image.source=kubectl-debug" \
     - "kubectl-debug/$program:$tag" >/dev/null
   echo "kubectl-debug/$program:$tag"
 }
 
-build operator operator.cjs 65532:65532
-build agent node-agent.cjs 0:0
+build operator operator.cjs 65532:65532 ""
+build agent node-agent.cjs 0:0 "$(grep -v '^#' "$root/config/images/agent.node-flags")"
