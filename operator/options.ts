@@ -27,6 +27,12 @@ const seconds = (name: string, value: string | undefined, fallbackMs: number): n
   return n * 1000;
 };
 
+const wholeNumber = (name: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, got "${value}"`);
+  return n;
+};
+
 export function parseOptions(argv: string[]): OperatorOptions {
   const { values: v } = parseArgs({
     args: argv,
@@ -63,7 +69,7 @@ export function parseOptions(argv: string[]): OperatorOptions {
     identity: v.identity!,
     healthAddr: v['health-addr']!,
     metricsAddr: v['metrics-addr']!,
-    concurrency: Math.max(1, Number(v.concurrency) || 8),
+    concurrency: wholeNumber('concurrency', v.concurrency!),
     resyncMs: seconds('resync-seconds', v['resync-seconds'], 60_000),
     limits: {
       targetWaitMs: seconds('target-wait-seconds', v['target-wait-seconds'], DEFAULT_LIMITS.targetWaitMs),
