@@ -1,7 +1,7 @@
 // The operator against the real API server, kubelet and scheduler: target
 // checks, assignment, expiry, deletion, restart and leader election. The
 // node's agent is represented by its registration Lease, which is what the
-// operator reads; the agent itself is exercised in agent.test.ts.
+// operator reads; the agent itself is exercised in the agent-*.test.ts files.
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -4,7 +4,7 @@
 // run with the credentials of a ServiceAccount that has no rights. Then no
 // attach secret this file handed out may appear in any log under
 // .cluster/logs/ written while it ran. (Attach refusals themselves are
-// tested in agent.test.ts.)
+// tested in agent-refusals.test.ts.)
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
