@@ -2,6 +2,7 @@
 // loader; @kubernetes/client-node would cost half a second at start-up) and
 // the namespace, by kubectl's rule: flag, then config file, then the context's.
 
+import * as yaml from 'js-yaml';
 import { KubeClient } from '../kube/client.ts';
 import { loadCredentials } from '../kube/kubeconfig.ts';
 import { UserError } from './errors.ts';
@@ -17,7 +18,7 @@ export interface KubeContext {
 export async function openKube(conn: Connection): Promise<KubeContext> {
   let credentials;
   try {
-    credentials = await loadCredentials({ kubeconfig: conn.kubeconfig, context: conn.context });
+    credentials = await loadCredentials({ kubeconfig: conn.kubeconfig, context: conn.context }, yaml.load);
   } catch (err) {
     throw new UserError((err as Error).message);
   }

@@ -3,6 +3,7 @@
 
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as yaml from 'js-yaml';
 import { KubeClient } from '../kube/client.ts';
 import { loadCredentials } from '../kube/kubeconfig.ts';
 
@@ -58,7 +59,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
 }
 
 export async function kubeClient(): Promise<KubeClient> {
-  return new KubeClient(await loadCredentials());
+  return new KubeClient(await loadCredentials({}, yaml.load));
 }
 
 /** uvu fails a suite whose hook throws without saying why; this says why. */

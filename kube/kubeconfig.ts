@@ -24,6 +24,14 @@ export interface Credentials {
   impersonate?: { user: string; groups?: string[]; uid?: string; extra?: Record<string, string[]> };
 }
 
+/**
+ * Reads a YAML document. Passed in rather than imported here: the CLI has
+ * js-yaml loaded anyway and a bundle that also imports it lazily compiles it
+ * later and slower (15 ms of every start); the agent and operator import it
+ * only for a YAML file (kube/yaml-on-demand.ts).
+ */
+export type YamlParser = (text: string) => unknown;
+
 export interface LoadOptions {
   kubeconfig?: string;
   context?: string;
@@ -31,9 +39,9 @@ export interface LoadOptions {
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-export async function loadCredentials(opts: LoadOptions = {}): Promise<Credentials> {
+export async function loadCredentials(opts: LoadOptions, parseYaml: YamlParser): Promise<Credentials> {
   const path = opts.kubeconfig ?? firstKubeconfigPath();
-  if (path) return fromKubeconfig(path, await parseKubeconfig(readFileSync(path, 'utf8')), opts.context);
+  if (path) return fromKubeconfig(path, await parseKubeconfig(readFileSync(path, 'utf8'), parseYaml), opts.context);
   if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(SERVICE_ACCOUNT_DIR, 'token'))) return inCluster();
   throw new Error('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config');
 }
@@ -61,12 +69,10 @@ function inCluster(): Credentials {
 interface Named<T> { name: string; [key: string]: unknown; cluster?: T; user?: T; context?: T }
 
 // JSON is YAML too, and `kubectl config view --raw -o json` writes it: read
-// that way, the YAML parser (about 5 MB of resident memory) is never loaded.
-// An agent or operator in a cluster reads no kubeconfig at all.
-async function parseKubeconfig(text: string): Promise<Record<string, any>> {
+// that way, no YAML parser is needed (an agent's or operator's ~5 MB).
+async function parseKubeconfig(text: string, parseYaml: YamlParser): Promise<Record<string, any>> {
   if (text.trimStart().startsWith('{')) return JSON.parse(text);
-  const yaml = await import('js-yaml');
-  return (yaml.load(text) ?? {}) as Record<string, any>;
+  return ((await parseYaml(text)) ?? {}) as Record<string, any>;
 }
 
 function fromKubeconfig(path: string, doc: Record<string, any>, contextName?: string): Credentials {

@@ -8,6 +8,7 @@ import { describeRequest } from '../kube/api-request.ts';
 import { KubeClient } from '../kube/client.ts';
 import { InformerSet } from '../kube/informer-set.ts';
 import { loadCredentials } from '../kube/kubeconfig.ts';
+import { parseYamlOnDemand } from '../kube/yaml-on-demand.ts';
 import type { Lease, Pod } from '../kube/objects.ts';
 import { sessionsPath } from '../kube/sessions.ts';
 import { createLogger } from '../log/logger.ts';
@@ -35,7 +36,7 @@ async function main(opts: OperatorOptions): Promise<void> {
   // Made before the client, which counts each request in them; the gauges read
   // the caches and the queue, made below, only when scraped.
   const metrics = createMetrics(() => sessions.list(), () => queue.depth);
-  const kube = new KubeClient(await loadCredentials({ kubeconfig: opts.kubeconfig }), (method, path, req) => metrics.apiRequests.inc(describeRequest(method, path, req)));
+  const kube = new KubeClient(await loadCredentials({ kubeconfig: opts.kubeconfig }, parseYamlOnDemand), (method, path, req) => metrics.apiRequests.inc(describeRequest(method, path, req)));
 
   const onError = (what: string) => (err: unknown) => log.warn({ what, err }, 'Restarted watch after error');
   const sessions = new InformerSet<DebugSession>(kube, opts.namespaces, sessionsPath, { resyncMs: opts.resyncMs, onError: onError('debugsessions') });

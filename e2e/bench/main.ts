@@ -12,7 +12,6 @@
 //   BENCH_ONLY=start,throughput,keystroke,agent,operator,scale,cli   a subset
 
 import { spawn } from 'node:child_process';
-import { loadCredentials } from '../../kube/kubeconfig.ts';
 import { kubeClient } from '../kubectl.ts';
 import { prepareE2E } from '../prepare.ts';
 import { agentFootprint, IDLE_LIMIT_MIB } from './agent-footprint.ts';
@@ -61,7 +60,7 @@ if (!env) {
 Object.assign(process.env, env);
 
 const kube = await kubeClient();
-const apiPort = Number(new URL((await loadCredentials()).server).port || 443);
+const apiPort = Number(new URL(kube.credentials.server).port || 443);
 // Room for the 20 live sessions of the footprint benchmark beside the others.
 const stack = await ScopedStack.start({ prefix: 'bench', agentFlags: ['--max-sessions', '32'] });
 const idleAgent = wanted('agent') ? await IdleAgent.start() : undefined;
