@@ -5,6 +5,7 @@
 
 import { KubeClient } from '../kube/client.ts';
 import { loadCredentials } from '../kube/kubeconfig.ts';
+import { parseYamlOnDemand } from '../kube/yaml-on-demand.ts';
 import { createLogger } from '../log/logger.ts';
 import { WorkQueue } from '../kube/workqueue.ts';
 import { HelpRequested, parseAgentFlags, USAGE, UsageError, type AgentConfig } from './agent-flags.ts';
@@ -15,6 +16,7 @@ import { AttachServer } from './endpoint/attach-server.ts';
 import { attachURL, endpointURL } from './endpoint/session-paths.ts';
 import { loadOrCreateTlsIdentity } from './endpoint/tls-identity.ts';
 import { UsedSecretsFile } from './endpoint/used-secrets.ts';
+import { IdleCollector } from './idle-collector.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { sweepNode } from './node-sweep.ts';
 import { SessionCache } from './session-cache.ts';
@@ -25,6 +27,7 @@ import { Terminals } from './terminal/terminals.ts';
 
 const SWEEP_INTERVAL_MS = 30_000;
 const RESYNC_MS = 60_000;
+const IDLE_COLLECT_MS = 2 * 60_000;
 const PULL_TIMEOUT_MS = 10 * 60_000;
 /** A client attaching this long after a command ended still gets its output and exit status. */
 const TERMINAL_GRACE_MS = 10 * 60_000;
@@ -39,7 +42,7 @@ async function main(config: AgentConfig): Promise<void> {
   const state = new StateDir(config.stateDir);
   state.create();
   const tls = loadOrCreateTlsIdentity(state.tlsDir, `kubectl-debug-agent.${config.nodeName}`, [config.advertiseAddress, config.listenHost]);
-  const kube = new KubeClient(await loadCredentials({ kubeconfig: config.kubeconfig }));
+  const kube = new KubeClient(await loadCredentials({ kubeconfig: config.kubeconfig }, parseYamlOnDemand));
   const docker = new DockerEngine(config.dockerSocket);
   // Not fatal: the agent keeps retrying, as it does when the daemon restarts later.
   await docker.ping().catch((err) => log.warn({ err, socket: config.dockerSocket }, 'Docker is not reachable yet; retrying in the background'));
@@ -66,6 +69,7 @@ async function main(config: AgentConfig): Promise<void> {
   });
   const port = await server.listen(config.listenHost, config.listenPort);
 
+  const slots = new SessionSlots(config.maxSessions);
   const reconciler = new SessionReconciler({
     node: config.nodeName,
     kube,
@@ -74,7 +78,7 @@ async function main(config: AgentConfig): Promise<void> {
     pullTimeoutMs: PULL_TIMEOUT_MS,
     sessions,
     terminals,
-    slots: new SessionSlots(config.maxSessions),
+    slots,
     state,
     endpoint: (s) => ({ attachURL: attachURL(config.advertiseAddress, port, s.metadata.namespace!, s.metadata.name!), certificateSHA256: tls.sha256 }),
     clock,
@@ -113,6 +117,8 @@ async function main(config: AgentConfig): Promise<void> {
   });
   events.start();
   const sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
+  const idleCollector = new IdleCollector(() => slots.used === 0, IDLE_COLLECT_MS);
+  idleCollector.start();
   log.info(
     { endpoint: endpointURL(config.advertiseAddress, port), certificateSHA256: tls.sha256, namespaces: config.namespaces.join(',') || '*' },
     'Started node agent',
@@ -124,6 +130,7 @@ async function main(config: AgentConfig): Promise<void> {
     stopping = true;
     log.info({ signal }, 'Stopping node agent; debug containers keep running');
     clearInterval(sweepTimer);
+    idleCollector.stop();
     lease.stop();
     events.stop();
     sessions.stop();

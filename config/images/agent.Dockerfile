@@ -11,4 +11,4 @@ FROM gcr.io/distroless/nodejs24-debian12:nonroot
 COPY --from=build /src/dist/node-agent.cjs /app/node-agent.cjs
 # The DaemonSet runs it as uid 0 to open the root-owned Docker socket.
 # The V8 flags are those of agent.node-flags, which says why.
-ENTRYPOINT ["/nodejs/bin/node", "--jitless", "--max-semi-space-size=1", "/app/node-agent.cjs"]
+ENTRYPOINT ["/nodejs/bin/node", "--jitless", "--max-semi-space-size=1", "--expose-gc", "/app/node-agent.cjs"]
