@@ -7,6 +7,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { agentNodeFlags } from '../config/images/agent-node-flags.ts';
+import { agentLeaseName } from '../kube/agent-lease.ts';
+import { kubectl, waitFor } from './kubectl.ts';
 import { REPO_ROOT } from './prepare.ts';
 
 export const NODE_NAME = '127.0.0.1';
@@ -83,4 +85,10 @@ export function startAgent(scope: Scope & { port: number; stateDir: string; node
     '--state-dir', scope.stateDir,
     ...extra,
   ], agentNodeFlags());
+}
+
+/** The agent of `node` has registered: its Lease exists, so the operator can assign it sessions. */
+export async function agentRegistered(leaseNamespace: string, node = NODE_NAME): Promise<void> {
+  const lease = agentLeaseName(node);
+  await waitFor(async () => (await kubectl(['-n', leaseNamespace, 'get', 'lease', lease])).code === 0, 30_000, `the Lease ${lease}`);
 }

@@ -9,8 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../cli-harness.ts';
-import { createNamespace, deleteNamespace, kubectl, waitFor } from '../kubectl.ts';
-import { startAgent, type Program } from '../stack.ts';
+import { createNamespace, deleteNamespace } from '../kubectl.ts';
+import { agentRegistered, startAgent, type Program } from '../stack.ts';
 import { sampleRss } from './rss.ts';
 
 const NODE = 'bench-idle-node';
@@ -26,7 +26,7 @@ export class IdleAgent {
     const ns = await createNamespace('bench-idle');
     const scope = { namespaces: [ns], leaseNamespace: ns, node: NODE, port: await freePort(), stateDir: mkdtempSync(join(tmpdir(), 'bench-idle-agent-')) };
     const agent = startAgent(scope, [], 'bench-idle-agent');
-    await waitFor(async () => (await kubectl(['-n', ns, 'get', 'lease', `kubectl-debug-agent.${NODE}`])).code === 0, 30_000, 'the idle agent Lease');
+    await agentRegistered(ns, NODE);
     return new IdleAgent(ns, agent, Date.now());
   }
 

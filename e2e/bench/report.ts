@@ -60,6 +60,8 @@ export function ratios(m: Measurement): RatioResult[] {
 
 const fmt = (n: number) => (!Number.isFinite(n) ? '-' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
+const verdict = (met: boolean | undefined) => (met === undefined ? 'n/a' : met ? 'met' : 'MISSED');
+
 export interface LimitResult extends Limit { p90: number; met?: boolean }
 
 export function limits(m: Measurement): LimitResult[] {
@@ -84,11 +86,11 @@ export function formatTable(measurements: Measurement[]): string {
       }
     }
     for (const r of ratios(m)) {
-      const goal = Number.isNaN(r.value) ? '' : `  target ${r.op} ${r.value}×: ${r.met === undefined ? 'n/a' : r.met ? 'met' : 'MISSED'}`;
+      const goal = Number.isNaN(r.value) ? '' : `  target ${r.op} ${r.value}×: ${verdict(r.met)}`;
       lines.push(`  ratio ${r.ours} / ${r.other}: p50 ${fmt(r.p50)}×, p90 ${fmt(r.p90)}×, pairwise median ${fmt(r.pairwise)}×${goal}`);
     }
     for (const l of limits(m)) {
-      lines.push(`  limit ${l.series}: p90 ${fmt(l.p90)}, target <= ${l.max}: ${l.met === undefined ? 'n/a' : l.met ? 'met' : 'MISSED'}`);
+      lines.push(`  limit ${l.series}: p90 ${fmt(l.p90)}, target <= ${l.max}: ${verdict(l.met)}`);
     }
     for (const n of m.notes) lines.push(`  note: ${n}`);
   }

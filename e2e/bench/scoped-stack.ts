@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, installBinDir } from '../cli-harness.ts';
-import { createNamespace, deleteNamespace, kubectl, kubectlOk, waitFor } from '../kubectl.ts';
-import { NODE_NAME, startAgent, startOperator, type Program } from '../stack.ts';
+import { createNamespace, deleteNamespace, kubectl, kubectlOk } from '../kubectl.ts';
+import { agentRegistered, NODE_NAME, startAgent, startOperator, type Program } from '../stack.ts';
 
 export const BUSYBOX = 'kubectl-debug.local/busybox:1';
 export const TOOLS = 'kubectl-debug/tools:1';
@@ -51,7 +51,7 @@ export class ScopedStack {
     const stack = new ScopedStack(ns, await freePort(), mkdtempSync(join(tmpdir(), `${opts.prefix}-agent-`)), env, opts);
     stack.startOperator();
     stack.startAgent();
-    await stack.agentRegistered();
+    await agentRegistered(ns);
     return stack;
   }
 
@@ -66,11 +66,6 @@ export class ScopedStack {
   startAgent(): Program {
     const scope = { ...this.scope, port: this.agentPort, stateDir: this.stateDir };
     return (this.agent = startAgent(scope, this.opts.agentFlags ?? [], `${this.opts.prefix}-agent`));
-  }
-
-  /** The agent's Lease exists: the operator can assign sessions to it. */
-  async agentRegistered(): Promise<void> {
-    await waitFor(async () => (await kubectl(['-n', this.ns, 'get', 'lease', `kubectl-debug-agent.${NODE_NAME}`])).code === 0, 30_000, 'the agent Lease');
   }
 
   /** A busybox pod on the node running `command` (default: sleep); waits until Ready. */
